@@ -1,0 +1,7 @@
+"""sknumpynet: a scikit-learn classifier of sigmoid neurons, trained in plain numpy."""
+
+from ._classifier import SigmoidMLPClassifier
+
+__version__ = "0.1.0"
+
+__all__ = ["SigmoidMLPClassifier", "__version__"]
