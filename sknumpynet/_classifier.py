@@ -1,0 +1,844 @@
+"""SigmoidMLPClassifier: the scikit-learn estimator around the numeric core."""
+
+import itertools
+import math
+import signal
+import threading
+import warnings
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from scipy.special import log_expit, log_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import gen_batches
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
+from sklearn.utils.random import check_random_state
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from . import _core
+
+# The book's chapter-3 schedule: halve eta on each plateau, stop at eta_0 / 128.
+_ADAPTIVE_DIVISOR = 2.0
+_ADAPTIVE_FLOOR = 1.0 / 128.0
+
+
+class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
+    """A network of sigmoid neurons trained by backpropagation and mini-batch SGD.
+
+    Every hidden neuron computes ``sigmoid(a @ w + b)`` of the previous layer's
+    activations ``a`` (Nielsen, *Neural Networks and Deep Learning*, chapter 1).
+    The weights are learned by stochastic gradient descent on mini-batches,
+    with the gradients computed by backpropagation, in plain numpy. The
+    numeric core lives in :mod:`sknumpynet._core`; this class validates input,
+    encodes labels, runs the epochs and stores the fitted state.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Number of sigmoid neurons in each hidden layer; ``(100,)`` is one hidden
+        layer of 100 neurons. The book's ``sizes=[784, 30, 10]`` is
+        ``hidden_layer_sizes=(30,)`` on MNIST: input and output sizes come
+        from the data.
+
+    loss : {"cross_entropy", "squared_error"}, default="cross_entropy"
+        The cost ``C`` minimised, per sample and summed over the output units.
+        ``"squared_error"`` is the book's quadratic cost
+        ``0.5 * ||a - y||^2`` (chapter 1). ``"cross_entropy"`` is
+        ``-sum(y ln a + (1 - y) ln(1 - a))`` with sigmoid outputs and the
+        log-likelihood ``-sum(y ln a)`` with softmax outputs (chapter 3); it
+        learns faster when an output neuron saturates on a wrong answer.
+
+    output_activation : {"auto", "sigmoid", "softmax"}, default="auto"
+        Activation of the output layer. ``"sigmoid"`` gives one independent
+        sigmoid neuron per class (the book's chapter-1 network; one neuron for
+        a binary problem); :meth:`predict_proba` then normalises the outputs so
+        that each row sums to 1. ``"softmax"`` gives a probability
+        distribution over the classes. ``"auto"`` uses softmax, or sigmoid for
+        multilabel targets, which softmax cannot represent. The choice made is
+        stored in ``out_activation_``.
+
+    init : {"nielsen", "large", "glorot"}, default="nielsen"
+        How the weights are drawn. ``"nielsen"``: weights ``N(0, 1/n_in)``,
+        biases ``N(0, 1)`` (the book's default from chapter 3, which keeps
+        hidden neurons out of saturation). ``"large"``: weights and biases
+        ``N(0, 1)`` (chapter 1). ``"glorot"``: weights uniform on
+        ``±sqrt(6 / (n_in + n_out))``, biases zero (Glorot and Bengio, 2010).
+
+    alpha : float, default=1.0
+        Strength of the L2 penalty. The training objective is
+        ``(1/n) sum_x C_x + (alpha / (2 n)) sum w^2`` over the ``n`` training
+        samples (the sum of their weights when ``sample_weight`` is given),
+        so ``alpha`` is the book's lambda exactly (chapter 3 uses lambda=5.0
+        with n=50,000), and the penalty does not change with ``batch_size``.
+        On the full training set this is the same objective as
+        :class:`~sklearn.neural_network.MLPClassifier`'s; unlike it, each
+        mini-batch gets its share ``alpha / n`` of the penalty gradient rather
+        than ``alpha / batch_size``. In :meth:`partial_fit`, ``n`` is the size
+        of the chunk passed.
+
+    batch_size : int or "auto", default="auto"
+        Samples per mini-batch (the book's ``mini_batch_size``).
+        ``"auto"`` is ``min(200, n_samples)``.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Schedule of the step size eta.
+
+        - ``"constant"``: eta stays ``learning_rate_init``.
+        - ``"invscaling"``: in epoch ``t`` (counting from 0),
+          ``eta = learning_rate_init / (t + 1) ** power_t``. Unlike
+          MLPClassifier, ``t`` counts epochs, not samples.
+        - ``"adaptive"``: the book's chapter-3 schedule. Each time the
+          monitored score (training loss, or validation accuracy with
+          ``early_stopping``) has not improved by ``tol`` for
+          ``n_iter_no_change`` epochs, eta is halved; training stops once
+          eta has fallen to 1/128 of ``learning_rate_init``.
+
+    learning_rate_init : float, default=0.3
+        The initial step size, the book's eta. With a mean cost over the
+        batch, an eta of ``3.0`` reproduces the book's chapter-1 runs.
+
+    power_t : float, default=0.5
+        Exponent of the ``"invscaling"`` schedule.
+
+    max_iter : int, default=30
+        Maximum number of epochs (passes over the training data, the book's
+        ``epochs``; 30 as in the book's chapter-1 runs).
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples before each epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the shuffling and the validation
+        split. An int gives identical ``coefs_`` on every fit on the same
+        machine. See :term:`Glossary <random_state>`.
+
+    tol : float, default=1e-4
+        Tolerance of the stopping rule: when the monitored score does not
+        improve by at least ``tol`` for ``n_iter_no_change`` consecutive
+        epochs, training stops (or, with ``learning_rate="adaptive"``, eta
+        is halved).
+
+    verbose : bool, default=False
+        Print the loss (and validation score) after each epoch.
+
+    warm_start : bool, default=False
+        Reuse the weights of the previous call to :meth:`fit` as the starting
+        point, instead of drawing new ones. The momentum and the learning-rate
+        schedule start afresh. See :term:`the Glossary <warm_start>`.
+
+    momentum : float, default=0.9
+        Momentum coefficient mu in ``[0, 1)`` (the book's chapter 3): the
+        velocity ``v <- mu v - eta grad`` is added to the weights. 0 gives
+        plain SGD as in chapter 1.
+
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out a stratified ``validation_fraction`` of the training data,
+        monitor the accuracy on it after every epoch, stop when it has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the
+        weights of the best epoch. Only used by :meth:`fit`.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without improvement that the stopping rule waits.
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``: a dict
+        ``{label: weight}``, or ``"balanced"`` for
+        ``n_samples / (n_classes * np.bincount(y))``. Not available for
+        multilabel targets.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels (for multilabel targets, the label indices).
+
+    coefs_ : list of ndarray of shape (n_in, n_out)
+        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
+
+    intercepts_ : list of ndarray of shape (n_out,)
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    n_iter_ : int
+        Number of completed epochs.
+
+    t_ : int
+        Number of training samples seen by the optimiser, counting every
+        mini-batch that was applied.
+
+    loss_ : float
+        The training objective (mean cost plus L2 penalty) of the last epoch.
+
+    loss_curve_ : list of float
+        The training objective after each epoch.
+
+    best_loss_ : float or None
+        The lowest training objective reached; None with ``early_stopping``.
+
+    validation_scores_ : list of float or None
+        Accuracy on the held-out validation set after each epoch; None
+        without ``early_stopping``.
+
+    best_validation_score_ : float or None
+        The best validation accuracy; None without ``early_stopping``.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of output neurons.
+
+    out_activation_ : str
+        The output activation used: ``"sigmoid"`` or ``"softmax"``.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer
+        perceptron, with more activations and solvers.
+
+    Notes
+    -----
+    The defaults (one hidden layer of 100 neurons, softmax output,
+    cross-entropy, eta=0.1 with Nesterov momentum 0.9, batches of 200,
+    lambda=1.0) were chosen on MNIST's validation split.
+
+    References
+    ----------
+    Michael A. Nielsen, *Neural Networks and Deep Learning*, Determination
+    Press, 2015, chapters 1-3.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sknumpynet import SigmoidMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X / 16, y, random_state=0)
+    >>> clf = SigmoidMLPClassifier(random_state=0).fit(X_train, y_train)
+    >>> clf.predict(X_test[:5])
+    array([2, 8, 2, 6, 6])
+    >>> round(clf.score(X_test, y_test), 2) >= 0.95
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "loss": [StrOptions(set(_core.LOSSES))],
+        "output_activation": [StrOptions({"auto", *_core.OUTPUT_ACTIVATIONS})],
+        "init": [StrOptions(set(_core.INITS))],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        loss="cross_entropy",
+        output_activation="auto",
+        init="nielsen",
+        alpha=1.0,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.3,
+        power_t=0.5,
+        max_iter=30,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        class_weight=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.loss = loss
+        self.output_activation = output_activation
+        self.init = init
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``(X, y)`` for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data is trained in float32, anything else
+            in float64.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label indicator matrix for multilabel targets.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights: a weight of 2 counts a sample twice in the
+            cost, a weight of 0 leaves it out.
+
+        Returns
+        -------
+        self : SigmoidMLPClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch over ``(X, y)``, continuing from the current state.
+
+        Weights, momentum and learning rate are kept between calls, so that
+        ``n`` calls on the same data with the same ``random_state`` give the
+        same network as ``fit`` with ``max_iter=n``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label indicator matrix.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever be seen. Required on the first call
+            (for a multilabel target, the label indices); ignored afterwards.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
+
+        Returns
+        -------
+        self : SigmoidMLPClassifier
+            The trained estimator.
+        """
+        first_call = _check_partial_fit_first_call(self, classes)
+        if first_call:
+            self._label_binarizer = LabelBinarizer()
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer.fit(y)
+            else:
+                self._label_binarizer.fit(classes)
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _fit(self, X, y, sample_weight, *, incremental):
+        hidden_sizes = np.atleast_1d(self.hidden_layer_sizes)
+        if hidden_sizes.ndim != 1 or np.any(hidden_sizes <= 0):
+            raise InvalidParameterError(
+                "hidden_layer_sizes must contain positive integers, got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        reuse_weights = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not reuse_weights,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+        )
+        if sparse.issparse(X):
+            X = X.tocsr()  # rows are sliced into mini-batches
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        sample_weight = self._check_weights(X, y, sample_weight, incremental)
+        Y = self._encode_targets(y, sample_weight, reuse_weights, incremental)
+        if not reuse_weights:
+            self._initialize(X, Y, [int(size) for size in hidden_sizes])
+        elif self.coefs_[0].dtype != X.dtype:
+            self.coefs_ = [w.astype(X.dtype) for w in self.coefs_]
+            self.intercepts_ = [b.astype(X.dtype) for b in self.intercepts_]
+            self._velocities = [v.astype(X.dtype) for v in self._velocities]
+        if not (incremental and reuse_weights):
+            self._reset_optimizer(
+                monitor_validation=self.early_stopping and not incremental
+            )
+        self._run_epochs(X, Y.astype(X.dtype), y, sample_weight, incremental)
+        return self
+
+    def _check_weights(self, X, y, sample_weight, incremental):
+        """Validate ``sample_weight`` and multiply ``class_weight`` into it."""
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if self.class_weight is not None:
+            if y.ndim > 1:
+                raise ValueError(
+                    "class_weight is not supported for multilabel targets; pass "
+                    "sample_weight instead."
+                )
+            if incremental and self.class_weight == "balanced":
+                raise ValueError(
+                    "class_weight='balanced' is not supported for partial_fit, "
+                    "which sees one chunk of the data at a time. Compute the "
+                    "weights on all the data with "
+                    "sklearn.utils.class_weight.compute_class_weight and pass "
+                    "them as a dict."
+                )
+            sample_weight = sample_weight * compute_sample_weight(self.class_weight, y)
+        if not np.any(sample_weight > 0):
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number."
+            )
+        return sample_weight
+
+    def _encode_targets(self, y, sample_weight, reuse_weights, incremental):
+        """Fit the label binarizer if needed and return the target matrix."""
+        multilabel = type_of_target(y).startswith("multilabel")
+        if not reuse_weights and not incremental:
+            # Samples of weight 0 do not exist for the model: their labels are
+            # not classes, as if they had been removed from the data.
+            labels = y[sample_weight > 0]
+            self._label_binarizer = LabelBinarizer().fit(labels)
+            if not multilabel and len(self._label_binarizer.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    "(with non-zero sample weight) in the data, but the data "
+                    f"contains only one class: {self._label_binarizer.classes_[0]!r}."
+                )
+        elif not incremental:
+            seen = self._label_binarizer.classes_
+            labels = np.arange(y.shape[1]) if multilabel else np.unique(y)
+            if not np.array_equal(np.sort(labels), np.sort(seen)):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes "
+                    f"as in the previous call to fit. Previously got {seen}, `y` "
+                    f"has {labels}."
+                )
+        elif not multilabel:
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                    f"{self.classes_}. 'y' has {np.unique(y)}."
+                )
+        self.classes_ = self._label_binarizer.classes_
+        if multilabel != (self._label_binarizer.y_type_ == "multilabel-indicator"):
+            raise ValueError(
+                "The type of target (multilabel or not) must not change between "
+                "calls to fit with warm_start or to partial_fit."
+            )
+        self.out_activation_ = self._choose_output_activation(multilabel)
+        Y = self._label_binarizer.transform(y)
+        if Y.shape[1] == 1 and self.out_activation_ == "softmax":
+            Y = np.hstack([1 - Y, Y])  # softmax needs one unit per class
+        return Y
+
+    def _choose_output_activation(self, multilabel):
+        if self.output_activation == "auto":
+            return "sigmoid" if multilabel else "softmax"
+        if multilabel and self.output_activation == "softmax":
+            raise ValueError(
+                "output_activation='softmax' makes the classes exclusive and "
+                "cannot fit a multilabel target; use output_activation='sigmoid' "
+                "or 'auto'."
+            )
+        return self.output_activation
+
+    def _initialize(self, X, Y, hidden_sizes):
+        layer_sizes = [X.shape[1], *hidden_sizes, Y.shape[1]]
+        n_params = sum(
+            (n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes)
+        )
+        # Parameters, momentum buffers and their gradients.
+        n_bytes = 3 * n_params * X.dtype.itemsize
+        try:
+            self._rng = check_random_state(self.random_state)
+            self.coefs_, self.intercepts_ = _core.init_params(
+                layer_sizes, self.init, self._rng, X.dtype
+            )
+            self._velocities = [
+                np.zeros_like(p) for p in self.coefs_ + self.intercepts_
+            ]
+        except MemoryError as exc:
+            raise MemoryError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} on "
+                f"{X.shape[1]} features needs {n_params:,} parameters, about "
+                f"{n_bytes / 2**30:.1f} GiB for weights, momentum and gradients: "
+                "more memory than is available. Use smaller hidden layers."
+            ) from exc
+        self.n_layers_ = len(layer_sizes)
+        self.n_outputs_ = Y.shape[1]
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_ = None
+        self.loss_curve_ = []
+        self._learning_rate = self.learning_rate_init
+
+    def _reset_optimizer(self, monitor_validation):
+        """Start a new run of the optimiser, as every call to fit does."""
+        for velocity in self._velocities:
+            velocity.fill(0)
+        self._learning_rate = self.learning_rate_init
+        self._no_improvement_count = 0
+        self.best_loss_ = None if monitor_validation else math.inf
+        self.validation_scores_ = [] if monitor_validation else None
+        self.best_validation_score_ = -math.inf if monitor_validation else None
+        self._best_params = None
+
+    def _validation_split(self, y):
+        """Training and validation indices, stratified when every class fits."""
+        n_samples = len(y)
+        n_val = math.ceil(self.validation_fraction * n_samples)
+        if n_val >= n_samples:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples, which leaves "
+                "none to train on. Use more samples or early_stopping=False."
+            )
+        stratify = None
+        if y.ndim == 1:
+            _, counts = np.unique(y, return_counts=True)
+            # On tiny data a stratified split is impossible; a random one is not.
+            if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
+                stratify = y
+        return train_test_split(
+            np.arange(n_samples),
+            test_size=n_val,
+            random_state=self._rng,
+            stratify=stratify,
+        )
+
+    def _run_epochs(self, X, Y, y, sample_weight, incremental):
+        monitor_validation = self.early_stopping and not incremental
+        train_idx = np.arange(X.shape[0])
+        if monitor_validation:
+            train_idx, val_idx = self._validation_split(y)
+            X_val, y_val, val_weight = X[val_idx], y[val_idx], sample_weight[val_idx]
+        train_weight = sample_weight[train_idx]
+        n_effective = float(train_weight.sum())
+        mean_weight = n_effective / len(train_idx)
+        l2 = self.alpha / n_effective
+        batch_size = 200 if self.batch_size == "auto" else self.batch_size
+        batch_size = min(batch_size, len(train_idx))
+        n_epochs = 1 if incremental else self.max_iter
+
+        stopped = False
+        with (
+            _stop_requests() as stop_requested,
+            np.errstate(over="ignore", invalid="ignore"),
+        ):
+            try:
+                for _ in range(n_epochs):
+                    epoch_start = [p.copy() for p in self.coefs_ + self.intercepts_]
+                    order = (
+                        self._rng.permutation(train_idx) if self.shuffle else train_idx
+                    )
+                    epoch_loss = self._run_epoch(
+                        X,
+                        Y,
+                        sample_weight,
+                        order,
+                        batch_size,
+                        mean_weight,
+                        l2,
+                        stop_requested,
+                    )
+                    if not self._all_finite(epoch_loss):
+                        self._restore(epoch_start)
+                        warnings.warn(self._divergence_message(), ConvergenceWarning)
+                        stopped = True
+                        break
+                    val_score = None
+                    if monitor_validation:
+                        val_score = accuracy_score(
+                            y_val,
+                            self._predict_from_logits(self._logits(X_val)),
+                            sample_weight=val_weight,
+                        )
+                    if self._end_epoch(epoch_loss, val_score) and not incremental:
+                        stopped = True
+                        break
+            except KeyboardInterrupt:
+                stopped = True
+                warnings.warn(
+                    f"Training interrupted by user after {self.n_iter_} complete "
+                    f"epochs ({self.t_} samples seen); the model keeps the weights "
+                    "of the last mini-batch.",
+                    UserWarning,
+                )
+        if monitor_validation and self._best_params is not None:
+            self._restore(self._best_params)
+        if not stopped and not incremental:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+
+    def _run_epoch(
+        self, X, Y, sample_weight, order, batch_size, mean_weight, l2, stop_requested
+    ):
+        """One pass of mini-batch SGD over ``order``; returns the mean batch loss."""
+        learning_rate = self._learning_rate
+        if self.learning_rate == "invscaling":
+            learning_rate = self.learning_rate_init / (self.n_iter_ + 1) ** self.power_t
+        weighted_loss = 0.0
+        for batch in gen_batches(len(order), batch_size):
+            idx = order[batch]
+            row_scale = sample_weight[idx] / (len(idx) * mean_weight)
+            batch_loss = _core.sgd_step(
+                X[idx],
+                Y[idx],
+                row_scale,
+                self.coefs_,
+                self.intercepts_,
+                self._velocities,
+                loss=self.loss,
+                kind=self.out_activation_,
+                l2=l2,
+                learning_rate=learning_rate,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+            )
+            self.t_ += len(idx)
+            weighted_loss += batch_loss * len(idx)
+            if not math.isfinite(batch_loss):
+                return batch_loss
+            if stop_requested:
+                raise KeyboardInterrupt
+        return weighted_loss / len(order)
+
+    def _all_finite(self, epoch_loss):
+        return math.isfinite(epoch_loss) and all(
+            np.isfinite(p).all() for p in self.coefs_ + self.intercepts_
+        )
+
+    def _restore(self, params):
+        n_layers = len(self.coefs_)
+        self.coefs_ = [p.copy() for p in params[:n_layers]]
+        self.intercepts_ = [p.copy() for p in params[n_layers:]]
+
+    def _divergence_message(self):
+        return (
+            f"Training diverged in epoch {self.n_iter_ + 1}: the training loss "
+            "became infinite or NaN, so the weights from the end of epoch "
+            f"{self.n_iter_} were kept and training stopped. Lower "
+            f"learning_rate_init (now {self.learning_rate_init}) or momentum "
+            f"(now {self.momentum}), or scale the features (for example with "
+            "StandardScaler or MinMaxScaler)."
+        )
+
+    def _end_epoch(self, epoch_loss, val_score):
+        """Record an epoch, update the schedule; return True to stop training."""
+        self.n_iter_ += 1
+        self.loss_ = epoch_loss
+        self.loss_curve_.append(epoch_loss)
+        if val_score is None:
+            # partial_fit after an early-stopped fit has no best loss yet.
+            best_loss = math.inf if self.best_loss_ is None else self.best_loss_
+            improved = epoch_loss < best_loss - self.tol
+            self.best_loss_ = min(best_loss, epoch_loss)
+        else:
+            improved = val_score > self.best_validation_score_ + self.tol
+            self.validation_scores_.append(val_score)
+            if val_score > self.best_validation_score_:
+                self.best_validation_score_ = val_score
+                self._best_params = [p.copy() for p in self.coefs_ + self.intercepts_]
+        if self.verbose:
+            line = f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}"
+            if val_score is not None:
+                line += f", validation score = {val_score:.6f}"
+            print(line)
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+        if self._no_improvement_count < self.n_iter_no_change:
+            return False
+        self._no_improvement_count = 0
+        monitored = "Validation score" if val_score is not None else "Training loss"
+        if self.learning_rate == "adaptive":
+            self._learning_rate /= _ADAPTIVE_DIVISOR
+            floor = self.learning_rate_init * _ADAPTIVE_FLOOR
+            if self._learning_rate > floor * (1 + 1e-9):
+                if self.verbose:
+                    print(f"Setting learning rate to {self._learning_rate:.6g}")
+                return False
+            if self.verbose:
+                print(
+                    f"{monitored} stopped improving and the learning rate fell to "
+                    f"1/128 of learning_rate_init. Stopping."
+                )
+            return True
+        if self.verbose:
+            print(
+                f"{monitored} did not improve more than tol={self.tol} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping."
+            )
+        return True
+
+    # -------------------------------------------------------------- predict
+
+    def _logits(self, X):
+        _, logits = _core.forward(X, self.coefs_, self.intercepts_)
+        return logits
+
+    def _validated_logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+        )
+        return self._logits(X)
+
+    def _predict_from_logits(self, logits):
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return self._label_binarizer.inverse_transform((logits > 0).astype(int))
+        if logits.shape[1] == 1:
+            return self.classes_[(logits[:, 0] > 0).astype(int)]
+        return self.classes_[np.argmax(logits, axis=1)]
+
+    def predict(self, X):
+        """Predict class labels: the most probable class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels (a label indicator matrix for multilabel targets,
+            where each label is predicted when its output exceeds 0.5).
+        """
+        return self._predict_from_logits(self._validated_logits(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed without overflow.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, in the order of ``classes_``.
+        """
+        logits = self._validated_logits(X)
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return log_expit(logits)
+        if self.out_activation_ == "softmax":
+            return log_softmax(logits, axis=1)
+        if logits.shape[1] == 1:
+            return np.hstack([log_expit(-logits), log_expit(logits)])
+        # Independent sigmoid outputs normalised to sum to 1, in log space.
+        return log_softmax(log_expit(logits), axis=1)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            For single-label targets, each row sums to 1: the softmax outputs,
+            or the sigmoid outputs divided by their sum. For multilabel
+            targets, the independent probability of each label.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        can_multilabel = self.output_activation != "softmax"
+        tags.classifier_tags.multi_label = can_multilabel
+        tags.target_tags.multi_output = can_multilabel
+        return tags
+
+
+@contextmanager
+def _stop_requests():
+    """Turn Ctrl-C during training into a request to stop after the mini-batch.
+
+    Yields a list that is non-empty once SIGINT has arrived. Signal handlers
+    can only be set from the main thread; elsewhere Ctrl-C cannot reach the
+    training loop anyway, and a user's own SIGINT handler is left alone.
+    """
+    requests = []
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield requests
+        return
+    previous = signal.signal(
+        signal.SIGINT, lambda signum, frame: requests.append(signum)
+    )
+    try:
+        yield requests
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,465 @@
+"""Behaviour of SigmoidMLPClassifier that users rely on."""
+
+import pickle
+import signal
+import threading
+import warnings
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.datasets import (
+    load_digits,
+    make_classification,
+    make_multilabel_classification,
+)
+from sklearn.ensemble import StackingClassifier, VotingClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknumpynet import SigmoidMLPClassifier, _classifier
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16.0, y, test_size=0.3, random_state=0, stratify=y)
+
+
+@pytest.fixture(scope="module")
+def small_problem():
+    X, y = make_classification(
+        n_samples=120, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+    return X, y
+
+
+def _fit_quietly(clf, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(*args, **kwargs)
+
+
+def test_learns_xor():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 10, dtype=float)
+    y = np.array([0, 1, 1, 0] * 10)
+    clf = SigmoidMLPClassifier(
+        hidden_layer_sizes=(4,),
+        learning_rate_init=1.0,
+        alpha=0.0,
+        max_iter=200,
+        random_state=0,
+    )
+    _fit_quietly(clf, X, y)
+    np.testing.assert_array_equal(
+        clf.predict([[0, 0], [0, 1], [1, 0], [1, 1]]), [0, 1, 1, 0]
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        # The book's chapter-1 network: quadratic cost, eta=3, batches of 10.
+        {
+            "loss": "squared_error",
+            "output_activation": "sigmoid",
+            "init": "large",
+            "learning_rate_init": 3.0,
+            "momentum": 0.0,
+            "batch_size": 10,
+            "alpha": 0.0,
+        },
+        {
+            "loss": "cross_entropy",
+            "output_activation": "sigmoid",
+            "hidden_layer_sizes": (64, 32),
+            "max_iter": 100,
+        },
+    ],
+)
+def test_reaches_95_percent_on_digits(digits, params):
+    X_train, X_test, y_train, y_test = digits
+    clf = _fit_quietly(SigmoidMLPClassifier(random_state=0, **params), X_train, y_train)
+    assert clf.score(X_test, y_test) >= 0.95
+
+
+def test_predict_proba_is_a_distribution_and_agrees_with_predict(digits):
+    X_train, X_test, y_train, _ = digits
+    for output in ("softmax", "sigmoid"):
+        clf = SigmoidMLPClassifier(
+            output_activation=output, max_iter=20, random_state=0
+        )
+        _fit_quietly(clf, X_train, y_train)
+        proba = clf.predict_proba(X_test)
+        assert proba.shape == (len(X_test), 10)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+        assert np.all((proba >= 0) & (proba <= 1))
+        np.testing.assert_array_equal(
+            clf.classes_[proba.argmax(axis=1)], clf.predict(X_test)
+        )
+        np.testing.assert_allclose(
+            np.log(proba), clf.predict_log_proba(X_test), atol=1e-12
+        )
+
+
+def test_saturated_network_gives_finite_probabilities():
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    for output in ("softmax", "sigmoid"):
+        clf = _fit_quietly(
+            SigmoidMLPClassifier(output_activation=output, max_iter=5, random_state=0),
+            X,
+            y,
+        )
+        clf.coefs_[-1] *= 1e4  # outputs pinned at 0 or 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            proba = clf.predict_proba(X)
+            log_proba = clf.predict_log_proba(X)
+        assert np.all(np.isfinite(proba)) and np.all(np.isfinite(log_proba))
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_keeps_the_input_dtype(digits, dtype):
+    X_train, X_test, y_train, _ = digits
+    clf = _fit_quietly(
+        SigmoidMLPClassifier(max_iter=3, random_state=0), X_train.astype(dtype), y_train
+    )
+    assert all(w.dtype == dtype for w in clf.coefs_ + clf.intercepts_)
+    assert clf.predict_proba(X_test.astype(dtype)).dtype == dtype
+
+
+def test_same_random_state_gives_identical_coefs(small_problem):
+    X, y = small_problem
+    a = _fit_quietly(SigmoidMLPClassifier(max_iter=5, random_state=3), X, y)
+    b = _fit_quietly(SigmoidMLPClassifier(max_iter=5, random_state=3), X, y)
+    c = _fit_quietly(SigmoidMLPClassifier(max_iter=5, random_state=4), X, y)
+    for wa, wb in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.coefs_[0], c.coefs_[0])
+
+
+def test_sample_weight_two_equals_repeating_the_row(small_problem):
+    X, y = small_problem
+    weights = np.ones(len(y))
+    weights[:30] = 2
+    repeated_X = np.vstack([X, X[:30]])
+    repeated_y = np.concatenate([y, y[:30]])
+    # Full-batch gradient descent: the same steps whatever the sample order.
+    params = dict(batch_size=1000, max_iter=50, learning_rate_init=0.5, random_state=0)
+    weighted = _fit_quietly(SigmoidMLPClassifier(**params), X, y, sample_weight=weights)
+    repeated = _fit_quietly(SigmoidMLPClassifier(**params), repeated_X, repeated_y)
+    np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-8
+    )
+
+
+def test_zero_sample_weight_equals_dropping_the_row(small_problem):
+    X, y = small_problem
+    weights = np.ones(len(y))
+    weights[::4] = 0
+    params = dict(batch_size=1000, max_iter=20, random_state=0)
+    weighted = _fit_quietly(SigmoidMLPClassifier(**params), X, y, sample_weight=weights)
+    dropped = _fit_quietly(
+        SigmoidMLPClassifier(**params), X[weights > 0], y[weights > 0]
+    )
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), dropped.predict_proba(X), rtol=1e-8
+    )
+
+
+def test_class_weight_dict_equals_sample_weight_and_balanced_helps_minority():
+    X, y = make_classification(
+        n_samples=400, n_features=6, weights=[0.9, 0.1], class_sep=0.5, random_state=0
+    )
+    params = dict(max_iter=30, random_state=0)
+    by_class = _fit_quietly(
+        SigmoidMLPClassifier(class_weight={0: 1.0, 1: 5.0}, **params), X, y
+    )
+    by_sample = _fit_quietly(
+        SigmoidMLPClassifier(**params), X, y, sample_weight=np.where(y == 1, 5.0, 1.0)
+    )
+    np.testing.assert_allclose(by_class.predict_proba(X), by_sample.predict_proba(X))
+    plain = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    balanced = _fit_quietly(
+        SigmoidMLPClassifier(class_weight="balanced", **params), X, y
+    )
+    minority_recall = [
+        np.mean(clf.predict(X[y == 1]) == 1) for clf in (plain, balanced)
+    ]
+    assert minority_recall[1] > minority_recall[0]
+
+
+def test_multilabel_uses_independent_sigmoid_outputs():
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=4, random_state=0)
+    X = X / X.max()
+    clf = SigmoidMLPClassifier(max_iter=100, batch_size=20, alpha=0.1, random_state=0)
+    _fit_quietly(clf, X, Y)
+    assert clf.out_activation_ == "sigmoid"
+    assert clf.predict(X).shape == Y.shape
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape
+    assert not np.allclose(proba.sum(axis=1), 1.0)  # labels are not exclusive
+    np.testing.assert_array_equal(clf.predict(X), (proba > 0.5).astype(int))
+    majority_hamming = np.maximum(Y.mean(axis=0), 1 - Y.mean(axis=0)).mean()
+    assert np.mean(clf.predict(X) == Y) > majority_hamming + 0.15
+    with pytest.raises(ValueError, match="multilabel"):
+        SigmoidMLPClassifier(output_activation="softmax").fit(X, Y)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_binary_string_labels(output):
+    X, y = make_classification(n_samples=100, n_features=4, random_state=0)
+    labels = np.array(["cat", "dog"])[y]
+    clf = _fit_quietly(
+        SigmoidMLPClassifier(output_activation=output, random_state=0), X, labels
+    )
+    assert clf.n_outputs_ == (1 if output == "sigmoid" else 2)
+    assert set(clf.predict(X)) <= {"cat", "dog"}
+    assert clf.score(X, labels) > 0.9
+    assert clf.predict_proba(X).shape == (100, 2)
+
+
+def test_sparse_input_gives_the_same_model_as_dense(small_problem):
+    X, y = small_problem
+    X = np.where(np.abs(X) > 1, X, 0.0)
+    dense = _fit_quietly(SigmoidMLPClassifier(max_iter=5, random_state=0), X, y)
+    for container in (sparse.csr_matrix, sparse.csc_array):
+        sparse_fit = _fit_quietly(
+            SigmoidMLPClassifier(max_iter=5, random_state=0), container(X), y
+        )
+        np.testing.assert_allclose(sparse_fit.coefs_[0], dense.coefs_[0], rtol=1e-10)
+        np.testing.assert_allclose(
+            sparse_fit.predict_proba(container(X)), dense.predict_proba(X), rtol=1e-10
+        )
+
+
+def test_partial_fit_epochs_equal_fit_epochs(small_problem):
+    X, y = small_problem
+    params = dict(max_iter=4, tol=0.0, random_state=7, alpha=0.1)
+    fitted = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    streamed = SigmoidMLPClassifier(**params)
+    for _ in range(4):
+        streamed.partial_fit(X, y, classes=np.unique(y))
+    assert streamed.n_iter_ == fitted.n_iter_ == 4
+    for a, b in zip(fitted.coefs_, streamed.coefs_, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    np.testing.assert_allclose(streamed.loss_curve_, fitted.loss_curve_)
+
+
+def test_partial_fit_needs_classes_first_and_refuses_new_ones(small_problem):
+    X, y = small_problem
+    clf = SigmoidMLPClassifier(random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[y < 2], y[y < 2], classes=[0, 1])
+    with pytest.raises(ValueError, match="classes not in"):
+        clf.partial_fit(X, y)
+
+
+def test_early_stopping_restores_the_best_weights(digits):
+    X_train, _, y_train, _ = digits
+    # A learning rate this large makes the validation score wander.
+    clf = SigmoidMLPClassifier(
+        early_stopping=True, learning_rate_init=2.0, n_iter_no_change=5, random_state=0
+    )
+    _fit_quietly(clf, X_train, y_train)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+    # Rebuild the validation split the estimator used and score on it.
+    scores = np.asarray(clf.validation_scores_)
+    assert np.argmax(scores) < clf.n_iter_ - 1, "the run should end past its best epoch"
+    # The same seed replays the same initialisation, split and shuffles.
+    best_epoch_model = SigmoidMLPClassifier(
+        early_stopping=True,
+        learning_rate_init=2.0,
+        n_iter_no_change=5,
+        max_iter=int(np.argmax(scores)) + 1,
+        random_state=0,
+    )
+    _fit_quietly(best_epoch_model, X_train, y_train)
+    for a, b in zip(best_epoch_model.coefs_, clf.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_adaptive_learning_rate_halves_until_one_128th():
+    X, y = make_classification(n_samples=100, n_features=5, random_state=0)
+    clf = SigmoidMLPClassifier(
+        learning_rate="adaptive", n_iter_no_change=2, tol=10.0, max_iter=1000
+    )
+    clf.fit(X, y)  # with tol=10 only the first epoch improves: then 7 halvings
+    assert clf._learning_rate == pytest.approx(clf.learning_rate_init / 128)
+    assert clf.n_iter_ == 1 + 2 * 7
+
+
+def test_stops_when_the_loss_plateaus_and_warns_at_max_iter(small_problem):
+    X, y = small_problem
+    clf = SigmoidMLPClassifier(tol=10.0, n_iter_no_change=3).fit(X, y)
+    assert clf.n_iter_ == 1 + 3  # the first epoch always improves on inf
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(2\\)"):
+        SigmoidMLPClassifier(max_iter=2).fit(X, y)
+
+
+def test_warm_start_continues_and_checks_classes(small_problem):
+    X, y = small_problem
+    clf = SigmoidMLPClassifier(max_iter=3, warm_start=True, random_state=0)
+    _fit_quietly(clf, X, y)
+    first_coefs = clf.coefs_[0].copy()
+    _fit_quietly(clf, X, y)
+    assert clf.n_iter_ == 6 and len(clf.loss_curve_) == 6
+    assert not np.array_equal(first_coefs, clf.coefs_[0])
+    with pytest.raises(ValueError, match="warm_start can only be used"):
+        clf.fit(X[y < 2], y[y < 2])
+    with pytest.raises(ValueError, match="X has 7 features"):
+        clf.fit(X[:, :7], y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hidden_layer_sizes": (10, 0)},
+        {"hidden_layer_sizes": -3},
+        {"loss": "log_loss"},
+        {"output_activation": "relu"},
+        {"init": "he"},
+        {"alpha": -1.0},
+        {"batch_size": 0},
+        {"learning_rate": "optimal"},
+        {"learning_rate_init": 0.0},
+        {"max_iter": 0},
+        {"momentum": 1.0},
+        {"validation_fraction": 1.0},
+        {"n_iter_no_change": 0},
+        {"class_weight": "uniform"},
+    ],
+)
+def test_invalid_parameters_are_refused(small_problem, params):
+    X, y = small_problem
+    with pytest.raises(
+        (InvalidParameterError, ValueError), match=r"hidden_layer_sizes|must be"
+    ):
+        SigmoidMLPClassifier(**params).fit(X, y)
+
+
+def test_pickle_round_trip_predicts_identically(digits):
+    X_train, X_test, y_train, _ = digits
+    clf = _fit_quietly(
+        SigmoidMLPClassifier(max_iter=5, random_state=0), X_train, y_train
+    )
+    clone = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(
+        clone.predict_proba(X_test), clf.predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(clone.predict(X_test), clf.predict(X_test))
+
+
+def test_works_in_pipeline_and_grid_search_with_two_jobs(digits):
+    X_train, X_test, y_train, y_test = digits
+    pipe = make_pipeline(
+        MinMaxScaler(), SigmoidMLPClassifier(max_iter=30, random_state=0)
+    )
+    grid = GridSearchCV(
+        pipe,
+        {"sigmoidmlpclassifier__hidden_layer_sizes": [(20,), (50,)]},
+        cv=3,
+        n_jobs=2,
+    )
+    _fit_quietly(grid, X_train, y_train)
+    assert grid.best_params_["sigmoidmlpclassifier__hidden_layer_sizes"] in [
+        (20,),
+        (50,),
+    ]
+    assert grid.score(X_test, y_test) > 0.9
+
+
+def test_works_in_scikit_learn_meta_estimators(small_problem):
+    X, y = small_problem
+    net = SigmoidMLPClassifier(max_iter=30, random_state=0)
+    meta_estimators = [
+        CalibratedClassifierCV(net, cv=3),
+        VotingClassifier([("net", net), ("lr", LogisticRegression())], voting="soft"),
+        StackingClassifier([("net", net)], final_estimator=LogisticRegression(), cv=3),
+    ]
+    for meta in meta_estimators:
+        _fit_quietly(meta, X, y)
+        np.testing.assert_allclose(meta.predict_proba(X).sum(axis=1), 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        scores = cross_validate(net, X, y, cv=3)["test_score"]
+    assert scores.mean() > 0.6
+
+
+def test_divergence_keeps_the_last_finite_weights():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    X[0, 0] = 1e30  # overflows float32 pre-activations once the weights grow
+    clf = SigmoidMLPClassifier(learning_rate_init=1e4, max_iter=50, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch"):
+        clf.fit(X, y)
+    assert clf.n_iter_ < 50
+    assert len(clf.loss_curve_) == clf.n_iter_
+    assert all(np.isfinite(w).all() for w in clf.coefs_ + clf.intercepts_)
+    proba = clf.predict_proba(X[1:])
+    assert np.all(np.isfinite(proba))
+
+
+def test_huge_learning_rate_never_gives_nan_probabilities(small_problem):
+    X, y = small_problem
+    clf = _fit_quietly(
+        SigmoidMLPClassifier(learning_rate_init=1e4, max_iter=20, random_state=0), X, y
+    )
+    proba = clf.predict_proba(X)
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_keyboard_interrupt_mid_epoch_leaves_a_usable_model(small_problem, monkeypatch):
+    X, y = small_problem
+    real_step = _classifier._core.sgd_step
+    calls = []
+
+    def interrupt_before_step(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 6:  # the 3rd batch of the 2nd epoch (50 + 50 + 20 each)
+            raise KeyboardInterrupt
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(_classifier._core, "sgd_step", interrupt_before_step)
+    clf = SigmoidMLPClassifier(batch_size=50, max_iter=10, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by user after 1 complete epochs"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 1 and clf.t_ == 120 + 100
+    assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread(),
+    reason="signals are delivered to the main thread only",
+)
+def test_ctrl_c_stops_after_the_current_mini_batch(small_problem, monkeypatch):
+    X, y = small_problem
+    real_step = _classifier._core.sgd_step
+    calls = []
+
+    def step_with_ctrl_c(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            signal.raise_signal(signal.SIGINT)  # arrives in the middle of the batch
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(_classifier._core, "sgd_step", step_with_ctrl_c)
+    clf = SigmoidMLPClassifier(batch_size=50, max_iter=10, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by user"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 1
+    assert clf.t_ == 120 + 50, "the interrupted batch completes, no more"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert np.all(np.isfinite(clf.predict_proba(X)))

@@ -1,0 +1,161 @@
+"""The numeric core against independent references: finite differences, dtypes."""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit
+
+from sknumpynet import _core
+
+LOSS_OUTPUT_PAIRS = list(itertools.product(_core.LOSSES, _core.OUTPUT_ACTIVATIONS))
+
+
+def _problem(hidden_sizes, kind, n_samples=7, n_features=4, n_outputs=3, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    if kind == "softmax":
+        Y = np.eye(n_outputs)[rng.randint(n_outputs, size=n_samples)]
+    else:  # independent sigmoid outputs: any 0/1 pattern
+        Y = rng.randint(2, size=(n_samples, n_outputs)).astype(float)
+    coefs, intercepts = _core.init_params(
+        [n_features, *hidden_sizes, n_outputs], "large", rng, np.float64
+    )
+    # Unequal sample weights, as sample_weight produces.
+    row_scale = rng.uniform(0.5, 2.0, size=n_samples)
+    row_scale /= row_scale.sum()
+    return X, Y, row_scale, coefs, intercepts
+
+
+def _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2):
+    _, logits = _core.forward(X, coefs, intercepts)
+    outputs = _core.output_activation(logits, kind)
+    costs = _core.per_sample_loss(Y, logits, outputs, loss, kind)
+    return row_scale @ costs + _core.l2_penalty(coefs, l2)
+
+
+def _backprop(X, Y, row_scale, coefs, intercepts, loss, kind, l2):
+    activations, logits = _core.forward(X, coefs, intercepts)
+    outputs = _core.output_activation(logits, kind)
+    delta = _core.output_delta(Y, outputs, loss, kind) * row_scale[:, np.newaxis]
+    return _core.backward(activations, delta, coefs, l2)
+
+
+@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("hidden_sizes", [(5,), (5, 4), (6, 5, 4)])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_backprop_matches_finite_differences(loss, kind, hidden_sizes, l2):
+    X, Y, row_scale, coefs, intercepts = _problem(hidden_sizes, kind)
+    coef_grads, intercept_grads = _backprop(
+        X, Y, row_scale, coefs, intercepts, loss, kind, l2
+    )
+    eps = 1e-6
+    for params, grads in [(coefs, coef_grads), (intercepts, intercept_grads)]:
+        for param, grad in zip(params, grads, strict=True):
+            numeric = np.zeros_like(param)
+            for index in np.ndindex(param.shape):
+                original = param[index]
+                param[index] = original + eps
+                up = _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2)
+                param[index] = original - eps
+                down = _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2)
+                param[index] = original
+                numeric[index] = (up - down) / (2 * eps)
+            np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+def test_per_sample_loss_matches_the_textbook_formulas(loss, kind):
+    X, Y, _, coefs, intercepts = _problem((5,), kind)
+    _, logits = _core.forward(X, coefs, intercepts)
+    a = _core.output_activation(logits, kind)
+    if loss == "squared_error":
+        expected = 0.5 * ((a - Y) ** 2).sum(axis=1)
+    elif kind == "softmax":
+        expected = -(Y * np.log(a)).sum(axis=1)
+    else:
+        expected = -(Y * np.log(a) + (1 - Y) * np.log(1 - a)).sum(axis=1)
+    np.testing.assert_allclose(
+        _core.per_sample_loss(Y, logits, a, loss, kind), expected, rtol=1e-10
+    )
+
+
+def test_forward_matches_a_per_sample_loop():
+    # Nielsen's network.py feeds one column vector at a time; the batch must agree.
+    X, _, _, coefs, intercepts = _problem((5, 4), "sigmoid")
+    activations, logits = _core.forward(X, coefs, intercepts)
+    for row, x in enumerate(X):
+        a = x
+        for weights, biases in zip(coefs[:-1], intercepts[:-1], strict=True):
+            a = expit(weights.T @ a + biases)
+        np.testing.assert_allclose(activations[-1][row], a)
+        np.testing.assert_allclose(logits[row], coefs[-1].T @ a + intercepts[-1])
+
+
+@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_step_keeps_the_dtype(loss, kind, dtype):
+    X, Y, row_scale, coefs, intercepts = _problem((5, 4), kind)
+    X, Y, row_scale = X.astype(dtype), Y.astype(dtype), row_scale.astype(dtype)
+    coefs = [w.astype(dtype) for w in coefs]
+    intercepts = [b.astype(dtype) for b in intercepts]
+    velocities = [np.zeros_like(p) for p in coefs + intercepts]
+    batch_loss = _core.sgd_step(
+        X, Y, row_scale, coefs, intercepts, velocities, loss=loss, kind=kind,
+        l2=0.1, learning_rate=0.5, momentum=0.9, nesterov=True,
+    )  # fmt: skip
+    assert np.isfinite(batch_loss)
+    for array in coefs + intercepts + velocities:
+        assert array.dtype == dtype
+
+
+@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_saturated_outputs_give_finite_loss_and_delta(loss, kind, dtype):
+    # Pre-activations of +-1e4 saturate every unit at exactly 0 or 1.
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]], dtype=dtype)
+    Y = np.array([[0, 1, 0], [0, 1, 0]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            outputs = _core.output_activation(logits, kind)
+            costs = _core.per_sample_loss(Y, logits, outputs, loss, kind)
+            delta = _core.output_delta(Y, outputs, loss, kind)
+            log_outputs = _core.log_output_activation(logits, kind)
+    for array in (outputs, costs, delta):
+        assert np.all(np.isfinite(array))
+        assert array.dtype == dtype
+    assert np.all(np.isfinite(log_outputs[:, 2]))
+    if loss == "cross_entropy":
+        # The wrong, saturated answer costs about |z|, not log(0) = inf.
+        assert costs[0] == pytest.approx(2e4, rel=1e-3)
+
+
+def test_momentum_update_follows_the_book():
+    param, grad, velocity = np.array([1.0]), np.array([0.5]), np.array([0.2])
+    _core.sgd_update([param], [grad.copy()], [velocity], 0.1, 0.9, nesterov=False)
+    assert velocity[0] == pytest.approx(0.9 * 0.2 - 0.1 * 0.5)
+    assert param[0] == pytest.approx(1.0 + velocity[0])
+    param = np.array([1.0])
+    _core.sgd_update([param], [np.array([0.5])], None, 0.1, 0.0, nesterov=False)
+    assert param[0] == pytest.approx(1.0 - 0.05)
+
+
+@pytest.mark.parametrize("init", _core.INITS)
+def test_init_params_shapes_scales_and_reproducibility(init):
+    sizes = [400, 300, 10]
+    coefs, intercepts = _core.init_params(
+        sizes, init, np.random.RandomState(0), np.float32
+    )
+    again, _ = _core.init_params(sizes, init, np.random.RandomState(0), np.float32)
+    assert [w.shape for w in coefs] == [(400, 300), (300, 10)]
+    assert [b.shape for b in intercepts] == [(300,), (10,)]
+    assert all(w.dtype == np.float32 for w in coefs + intercepts)
+    np.testing.assert_array_equal(coefs[0], again[0])
+    expected_std = {
+        "nielsen": 1 / np.sqrt(400),
+        "large": 1.0,
+        "glorot": np.sqrt(6 / 700) / np.sqrt(3),
+    }[init]
+    assert coefs[0].std() == pytest.approx(expected_std, rel=0.02)
