@@ -16,7 +16,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
@@ -29,6 +28,10 @@ from sklearn.utils.validation import (
 )
 
 from . import _core
+
+# A cross-entropy this many times that of guessing uniformly means the weights
+# have blown up: no run that is learning gets there.
+_DIVERGED_COST_FACTOR = 1000.0
 
 # The book's chapter-3 schedule: halve eta on each plateau, stop at eta_0 / 128.
 _ADAPTIVE_DIVISOR = 2.0
@@ -190,8 +193,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         Number of training samples seen by the optimiser, counting every
         mini-batch that was applied.
 
-    loss_ : float
-        The training objective (mean cost plus L2 penalty) of the last epoch.
+    loss_ : float or None
+        The training objective of the last epoch: the mean cost of its
+        mini-batches, each measured before its update, plus the L2 penalty at
+        the end of the epoch. None until an epoch has completed.
 
     loss_curve_ : list of float
         The training objective after each epoch.
@@ -418,10 +423,6 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         Y = self._encode_targets(y, sample_weight, reuse_weights, incremental)
         if not reuse_weights:
             self._initialize(X, Y, [int(size) for size in hidden_sizes])
-        elif self.coefs_[0].dtype != X.dtype:
-            self.coefs_ = [w.astype(X.dtype) for w in self.coefs_]
-            self.intercepts_ = [b.astype(X.dtype) for b in self.intercepts_]
-            self._velocities = [v.astype(X.dtype) for v in self._velocities]
         if not (incremental and reuse_weights):
             self._reset_optimizer(
                 monitor_validation=self.early_stopping and not incremental
@@ -520,9 +521,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             self.coefs_, self.intercepts_ = _core.init_params(
                 layer_sizes, self.init, self._rng, X.dtype
             )
-            self._velocities = [
-                np.zeros_like(p) for p in self.coefs_ + self.intercepts_
-            ]
+            self._velocity = np.zeros(n_params, dtype=X.dtype)
         except MemoryError as exc:
             raise MemoryError(
                 f"hidden_layer_sizes={self.hidden_layer_sizes!r} on "
@@ -540,14 +539,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _reset_optimizer(self, monitor_validation):
         """Start a new run of the optimiser, as every call to fit does."""
-        for velocity in self._velocities:
-            velocity.fill(0)
+        self._velocity.fill(0)
         self._learning_rate = self.learning_rate_init
         self._no_improvement_count = 0
         self.best_loss_ = None if monitor_validation else math.inf
         self.validation_scores_ = [] if monitor_validation else None
         self.best_validation_score_ = -math.inf if monitor_validation else None
-        self._best_params = None
 
     def _validation_split(self, y):
         """Training and validation indices, stratified when every class fits."""
@@ -572,43 +569,56 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             stratify=stratify,
         )
 
+    def _training_params(self, dtype):
+        """Move ``coefs_`` and ``intercepts_`` into one flat array of ``dtype``.
+
+        ``coefs_`` and ``intercepts_`` become views of it, so that training
+        updates them in place, and the momentum buffer follows the dtype.
+        """
+        params = _core.flatten_params(
+            [w.astype(dtype, copy=False) for w in self.coefs_],
+            [b.astype(dtype, copy=False) for b in self.intercepts_],
+        )
+        self.coefs_, self.intercepts_ = params.coefs, params.intercepts
+        self._velocity = self._velocity.astype(dtype, copy=False)
+        return params
+
     def _run_epochs(self, X, Y, y, sample_weight, incremental):
         monitor_validation = self.early_stopping and not incremental
         train_idx = np.arange(X.shape[0])
         if monitor_validation:
             train_idx, val_idx = self._validation_split(y)
             X_val, y_val, val_weight = X[val_idx], y[val_idx], sample_weight[val_idx]
-        train_weight = sample_weight[train_idx]
-        n_effective = float(train_weight.sum())
-        mean_weight = n_effective / len(train_idx)
+        n_effective = float(sample_weight[train_idx].sum())
+        # Each sample's weight relative to the mean: all ones without weights.
+        sample_scale = sample_weight * (len(train_idx) / n_effective)
         l2 = self.alpha / n_effective
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
         batch_size = min(batch_size, len(train_idx))
         n_epochs = 1 if incremental else self.max_iter
+        params = self._training_params(X.dtype)
+        self._cost_limit = self._diverged_cost()
+        grads = _core.unflatten_params(
+            np.empty_like(params.flat), [w.shape for w in params.coefs]
+        )
 
-        stopped = False
+        best_flat, stopped = None, False
         with (
             _stop_requests() as stop_requested,
             np.errstate(over="ignore", invalid="ignore"),
         ):
             try:
                 for _ in range(n_epochs):
-                    epoch_start = [p.copy() for p in self.coefs_ + self.intercepts_]
+                    epoch_start = params.flat.copy()
                     order = (
                         self._rng.permutation(train_idx) if self.shuffle else train_idx
                     )
-                    epoch_loss = self._run_epoch(
-                        X,
-                        Y,
-                        sample_weight,
-                        order,
-                        batch_size,
-                        mean_weight,
-                        l2,
+                    cost = self._run_epoch(
+                        X, Y, sample_scale, order, batch_size, params, grads, l2,
                         stop_requested,
-                    )
-                    if not self._all_finite(epoch_loss):
-                        self._restore(epoch_start)
+                    )  # fmt: skip
+                    if math.isinf(cost) or not np.isfinite(params.flat).all():
+                        params.flat[:] = epoch_start
                         warnings.warn(self._divergence_message(), ConvergenceWarning)
                         stopped = True
                         break
@@ -619,7 +629,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                             self._predict_from_logits(self._logits(X_val)),
                             sample_weight=val_weight,
                         )
-                    if self._end_epoch(epoch_loss, val_score) and not incremental:
+                    epoch_loss = cost + _core.l2_penalty(params, l2)
+                    stop, is_best = self._end_epoch(epoch_loss, val_score)
+                    if is_best:
+                        best_flat = params.flat.copy()
+                    if stop and not incremental:
                         stopped = True
                         break
             except KeyboardInterrupt:
@@ -630,8 +644,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     "of the last mini-batch.",
                     UserWarning,
                 )
-        if monitor_validation and self._best_params is not None:
-            self._restore(self._best_params)
+        if best_flat is not None:
+            params.flat[:] = best_flat
         if not stopped and not incremental:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
@@ -639,24 +653,38 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
             )
 
+    def _diverged_cost(self):
+        """The mean cost above which a run counts as diverged."""
+        if self.loss == "squared_error":
+            return math.inf  # bounded by 0.5 per output: only NaN can diverge
+        if self.out_activation_ == "softmax":
+            uniform_cost = math.log(self.n_outputs_)
+        else:
+            uniform_cost = self.n_outputs_ * math.log(2.0)
+        return _DIVERGED_COST_FACTOR * uniform_cost
+
     def _run_epoch(
-        self, X, Y, sample_weight, order, batch_size, mean_weight, l2, stop_requested
+        self, X, Y, sample_scale, order, batch_size, params, grads, l2, stop_requested
     ):
-        """One pass of mini-batch SGD over ``order``; returns the mean batch loss."""
+        """One pass of mini-batch SGD over ``order``; returns the mean cost."""
         learning_rate = self._learning_rate
         if self.learning_rate == "invscaling":
             learning_rate = self.learning_rate_init / (self.n_iter_ + 1) ** self.power_t
-        weighted_loss = 0.0
-        for batch in gen_batches(len(order), batch_size):
-            idx = order[batch]
-            row_scale = sample_weight[idx] / (len(idx) * mean_weight)
-            batch_loss = _core.sgd_step(
+        # Each sample's share of its batch's mean cost, for the whole epoch at once.
+        row_scales = sample_scale[order] / batch_size
+        last_size = len(order) % batch_size
+        if last_size:
+            row_scales[-last_size:] *= batch_size / last_size
+        total_cost = 0.0
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            batch_cost = _core.sgd_step(
                 X[idx],
                 Y[idx],
-                row_scale,
-                self.coefs_,
-                self.intercepts_,
-                self._velocities,
+                row_scales[start : start + batch_size],
+                params,
+                grads,
+                self._velocity,
                 loss=self.loss,
                 kind=self.out_activation_,
                 l2=l2,
@@ -665,27 +693,19 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 nesterov=self.nesterovs_momentum,
             )
             self.t_ += len(idx)
-            weighted_loss += batch_loss * len(idx)
-            if not math.isfinite(batch_loss):
-                return batch_loss
+            total_cost += batch_cost * len(idx)
+            if not batch_cost <= self._cost_limit:  # also true for NaN
+                return math.inf
             if stop_requested:
                 raise KeyboardInterrupt
-        return weighted_loss / len(order)
-
-    def _all_finite(self, epoch_loss):
-        return math.isfinite(epoch_loss) and all(
-            np.isfinite(p).all() for p in self.coefs_ + self.intercepts_
-        )
-
-    def _restore(self, params):
-        n_layers = len(self.coefs_)
-        self.coefs_ = [p.copy() for p in params[:n_layers]]
-        self.intercepts_ = [p.copy() for p in params[n_layers:]]
+        return total_cost / len(order)
 
     def _divergence_message(self):
         return (
-            f"Training diverged in epoch {self.n_iter_ + 1}: the training loss "
-            "became infinite or NaN, so the weights from the end of epoch "
+            f"Training diverged in epoch {self.n_iter_ + 1}: the training cost "
+            "became NaN, infinite or over "
+            f"{_DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so the "
+            "weights from the end of epoch "
             f"{self.n_iter_} were kept and training stopped. Lower "
             f"learning_rate_init (now {self.learning_rate_init}) or momentum "
             f"(now {self.momentum}), or scale the features (for example with "
@@ -693,7 +713,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _end_epoch(self, epoch_loss, val_score):
-        """Record an epoch, update the schedule; return True to stop training."""
+        """Record an epoch and update the schedule.
+
+        Returns whether to stop, and whether this epoch has the best
+        validation score so far.
+        """
+        is_best = False
         self.n_iter_ += 1
         self.loss_ = epoch_loss
         self.loss_curve_.append(epoch_loss)
@@ -705,9 +730,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         else:
             improved = val_score > self.best_validation_score_ + self.tol
             self.validation_scores_.append(val_score)
-            if val_score > self.best_validation_score_:
-                self.best_validation_score_ = val_score
-                self._best_params = [p.copy() for p in self.coefs_ + self.intercepts_]
+            is_best = val_score > self.best_validation_score_
+            self.best_validation_score_ = max(val_score, self.best_validation_score_)
         if self.verbose:
             line = f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}"
             if val_score is not None:
@@ -715,7 +739,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             print(line)
         self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
         if self._no_improvement_count < self.n_iter_no_change:
-            return False
+            return False, is_best
         self._no_improvement_count = 0
         monitored = "Validation score" if val_score is not None else "Training loss"
         if self.learning_rate == "adaptive":
@@ -724,19 +748,19 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             if self._learning_rate > floor * (1 + 1e-9):
                 if self.verbose:
                     print(f"Setting learning rate to {self._learning_rate:.6g}")
-                return False
+                return False, is_best
             if self.verbose:
                 print(
                     f"{monitored} stopped improving and the learning rate fell to "
                     f"1/128 of learning_rate_init. Stopping."
                 )
-            return True
+            return True, is_best
         if self.verbose:
             print(
                 f"{monitored} did not improve more than tol={self.tol} for "
                 f"{self.n_iter_no_change} consecutive epochs. Stopping."
             )
-        return True
+        return True, is_best
 
     # -------------------------------------------------------------- predict
 

@@ -27,13 +27,20 @@ elementwise product)::
     dC/dW[l] = A[l-1].T @ delta[l]
     dC/db[l] = delta[l] summed over the samples
 
+Training keeps every parameter in one flat array, weights first and biases
+after them (:class:`FlatParams`): ``coefs`` and ``intercepts`` are views into it,
+so that the update, the L2 penalty and a snapshot of the network are each one
+operation on one array, whatever the depth.
+
 Every function keeps the dtype of its inputs: float32 stays float32.
 """
 
 import itertools
+from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit, log_expit, log_softmax, softmax
+from scipy import sparse
+from scipy.special import expit, log_expit
 
 LOSSES = ("cross_entropy", "squared_error")
 OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
@@ -105,6 +112,66 @@ def forward(X, coefs, intercepts):
     return activations, logits
 
 
+class FlatParams(NamedTuple):
+    """A network's parameters in one flat array, with per-layer views into it.
+
+    Attributes
+    ----------
+    flat : ndarray of shape (n_params,)
+        Every weight (layer by layer, row-major), then every bias.
+    coefs : list of ndarray
+        Views of ``flat`` shaped ``(n_l, n_{l+1})``.
+    intercepts : list of ndarray
+        Views of ``flat`` shaped ``(n_{l+1},)``.
+    n_weights : int
+        Number of weights: ``flat[:n_weights]`` is what L2 penalises.
+    """
+
+    flat: np.ndarray
+    coefs: list
+    intercepts: list
+    n_weights: int
+
+
+def flatten_params(coefs, intercepts):
+    """Copy ``coefs`` and ``intercepts`` into a new :class:`FlatParams`.
+
+    Parameters
+    ----------
+    coefs, intercepts : lists of ndarray
+        Shaped as in the module docstring, all of one dtype.
+
+    Returns
+    -------
+    params : FlatParams
+    """
+    flat = np.concatenate([w.ravel() for w in coefs] + list(intercepts))
+    return unflatten_params(flat, [w.shape for w in coefs])
+
+
+def unflatten_params(flat, coef_shapes):
+    """Views of ``flat`` as the weights and biases of layers of ``coef_shapes``.
+
+    Parameters
+    ----------
+    flat : ndarray of shape (n_params,)
+    coef_shapes : list of (int, int)
+
+    Returns
+    -------
+    params : FlatParams
+    """
+    coefs, intercepts, start = [], [], 0
+    for n_in, n_out in coef_shapes:
+        coefs.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+        start += n_in * n_out
+    n_weights = start
+    for _, n_out in coef_shapes:
+        intercepts.append(flat[start : start + n_out])
+        start += n_out
+    return FlatParams(flat, coefs, intercepts, n_weights)
+
+
 def output_activation(logits, kind):
     """Apply the output layer's activation to its logits.
 
@@ -116,10 +183,14 @@ def output_activation(logits, kind):
     Returns
     -------
     outputs : ndarray of shape (n_samples, n_outputs)
+        A new array.
     """
-    if kind == "softmax":
-        return softmax(logits, axis=1)
-    return expit(logits)
+    if kind == "sigmoid":
+        return expit(logits)
+    outputs = logits - logits.max(axis=1, keepdims=True)
+    np.exp(outputs, out=outputs)
+    outputs /= outputs.sum(axis=1, keepdims=True)
+    return outputs
 
 
 def log_output_activation(logits, kind):
@@ -134,9 +205,11 @@ def log_output_activation(logits, kind):
     -------
     log_outputs : ndarray of shape (n_samples, n_outputs)
     """
-    if kind == "softmax":
-        return log_softmax(logits, axis=1)
-    return log_expit(logits)
+    if kind == "sigmoid":
+        return log_expit(logits)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return shifted
 
 
 def per_sample_loss(Y, logits, outputs, loss, kind):
@@ -166,9 +239,9 @@ def per_sample_loss(Y, logits, outputs, loss, kind):
         residual = outputs - Y
         return 0.5 * np.einsum("ij,ij->i", residual, residual)
     if kind == "softmax":
-        return -np.einsum("ij,ij->i", Y, log_softmax(logits, axis=1))
+        return -np.einsum("ij,ij->i", Y, log_output_activation(logits, kind))
     # -[y ln(sigmoid z) + (1 - y) ln(sigmoid(-z))] = -ln sigmoid(z) + (1 - y) z
-    return np.sum((1 - Y) * logits - log_expit(logits), axis=1)
+    return np.einsum("ij,ij->i", 1 - Y, logits) - log_expit(logits).sum(axis=1)
 
 
 def output_delta(Y, outputs, loss, kind):
@@ -200,7 +273,7 @@ def output_delta(Y, outputs, loss, kind):
     return delta
 
 
-def backward(activations, delta, coefs, l2):
+def backward(activations, delta, params, l2, grads):
     """Backpropagate the output error to the gradient of every parameter.
 
     Parameters
@@ -209,44 +282,37 @@ def backward(activations, delta, coefs, l2):
         ``[X, A[1], ..., A[L-1]]`` from :func:`forward`.
     delta : ndarray of shape (n_samples, n_outputs)
         ``dC/dZ[L]`` with each row already scaled by its sample's share of the
-        batch's mean cost (``1 / n_samples`` without sample weights). It is
-        overwritten.
-    coefs : list of ndarray
-        The weights ``W[1], ..., W[L]``.
+        batch's mean cost (``1 / n_samples`` without sample weights).
+    params : FlatParams
+        The network's parameters.
     l2 : float
         Coefficient of the L2 penalty ``0.5 * l2 * sum(W ** 2)``: its
         gradient ``l2 * W`` is added to every weight gradient.
-
-    Returns
-    -------
-    coef_grads : list of ndarray
-        ``dC/dW[l]``, shaped like ``coefs``.
-    intercept_grads : list of ndarray
-        ``dC/db[l]``, shaped like the intercepts.
+    grads : FlatParams
+        Shaped like ``params``; overwritten with ``dC/dW`` and ``dC/db``.
     """
-    n_layers = len(coefs)
-    coef_grads = [None] * n_layers
-    intercept_grads = [None] * n_layers
-    for layer in range(n_layers - 1, -1, -1):
+    for layer in range(len(params.coefs) - 1, -1, -1):
         inputs = activations[layer]
-        coef_grads[layer] = np.asarray(inputs.T @ delta)
-        if l2:
-            coef_grads[layer] += l2 * coefs[layer]
-        intercept_grads[layer] = delta.sum(axis=0)
+        if sparse.issparse(inputs):
+            grads.coefs[layer][...] = inputs.T @ delta
+        else:
+            np.matmul(inputs.T, delta, out=grads.coefs[layer])
+        np.sum(delta, axis=0, out=grads.intercepts[layer])
         if layer > 0:
             # sigmoid'(z) = a * (1 - a), with a the layer's own activation.
-            delta = delta @ coefs[layer].T
+            delta = delta @ params.coefs[layer].T
             delta *= inputs
             delta -= delta * inputs
-    return coef_grads, intercept_grads
+    if l2:
+        grads.flat[: params.n_weights] += l2 * params.flat[: params.n_weights]
 
 
-def l2_penalty(coefs, l2):
+def l2_penalty(params, l2):
     """The L2 penalty ``0.5 * l2 * sum of squared weights`` (biases excluded).
 
     Parameters
     ----------
-    coefs : list of ndarray
+    params : FlatParams
     l2 : float
 
     Returns
@@ -255,21 +321,21 @@ def l2_penalty(coefs, l2):
     """
     if not l2:
         return 0.0
-    return 0.5 * l2 * float(sum(np.vdot(weights, weights) for weights in coefs))
+    weights = params.flat[: params.n_weights]
+    return 0.5 * l2 * float(weights @ weights)
 
 
-def sgd_update(params, grads, velocities, learning_rate, momentum, nesterov):
+def sgd_update(params, grads, velocity, learning_rate, momentum, nesterov):
     """Apply one (momentum) SGD update to the parameters in place.
 
     Parameters
     ----------
-    params : list of ndarray
-        Weights and biases, updated in place.
-    grads : list of ndarray
-        Their gradients, in the same order.
-    velocities : list of ndarray or None
-        Momentum buffers shaped like ``params``, updated in place; ignored
-        when ``momentum == 0``.
+    params : ndarray of shape (n_params,)
+        The flat parameters, updated in place.
+    grads : ndarray of shape (n_params,)
+        Their gradient; overwritten.
+    velocity : ndarray of shape (n_params,)
+        Momentum buffer, updated in place; unused when ``momentum == 0``.
     learning_rate : float
         The step size, the book's eta.
     momentum : float
@@ -280,28 +346,26 @@ def sgd_update(params, grads, velocities, learning_rate, momentum, nesterov):
         learning_rate * grad`` after the velocity update (Sutskever et al.,
         2013), as scikit-learn's SGD solver does.
     """
-    velocities = velocities or [None] * len(params)
-    for param, grad, velocity in zip(params, grads, velocities, strict=True):
-        grad *= learning_rate
-        if not momentum:
-            param -= grad
-            continue
-        velocity *= momentum
-        velocity -= grad
-        if nesterov:
-            param += momentum * velocity
-            param -= grad
-        else:
-            param += velocity
+    grads *= learning_rate
+    if not momentum:
+        params -= grads
+        return
+    velocity *= momentum
+    velocity -= grads
+    if nesterov:
+        params -= grads
+        params += np.multiply(velocity, momentum, out=grads)
+    else:
+        params += velocity
 
 
 def sgd_step(
     X,
     Y,
     row_scale,
-    coefs,
-    intercepts,
-    velocities,
+    params,
+    grads,
+    velocity,
     *,
     loss,
     kind,
@@ -320,10 +384,12 @@ def sgd_step(
     row_scale : ndarray of shape (batch_size,)
         Each sample's weight in the batch's mean cost: ``1 / batch_size``
         without sample weights.
-    coefs, intercepts : lists of ndarray
+    params : FlatParams
         Updated in place.
-    velocities : list of ndarray or None
-        Momentum buffers for ``coefs + intercepts``, updated in place.
+    grads : FlatParams
+        Work space shaped like ``params``; overwritten.
+    velocity : ndarray of shape (n_params,)
+        Momentum buffer, updated in place.
     loss, kind : str
         See :func:`per_sample_loss`.
     l2 : float
@@ -333,22 +399,14 @@ def sgd_step(
 
     Returns
     -------
-    batch_loss : float
-        The regularised cost of the batch before the update.
+    batch_cost : float
+        The batch's mean cost before the update, without the L2 penalty.
     """
-    activations, logits = forward(X, coefs, intercepts)
+    activations, logits = forward(X, params.coefs, params.intercepts)
     outputs = output_activation(logits, kind)
-    batch_loss = float(row_scale @ per_sample_loss(Y, logits, outputs, loss, kind))
-    batch_loss += l2_penalty(coefs, l2)
+    batch_cost = float(row_scale @ per_sample_loss(Y, logits, outputs, loss, kind))
     delta = output_delta(Y, outputs, loss, kind)
     delta *= row_scale[:, np.newaxis]
-    coef_grads, intercept_grads = backward(activations, delta, coefs, l2)
-    sgd_update(
-        coefs + intercepts,
-        coef_grads + intercept_grads,
-        velocities,
-        learning_rate,
-        momentum,
-        nesterov,
-    )
-    return batch_loss
+    backward(activations, delta, params, l2, grads)
+    sgd_update(params.flat, grads.flat, velocity, learning_rate, momentum, nesterov)
+    return batch_cost

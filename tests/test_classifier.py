@@ -397,18 +397,30 @@ def test_works_in_scikit_learn_meta_estimators(small_problem):
     assert scores.mean() > 0.6
 
 
-def test_divergence_keeps_the_last_finite_weights():
-    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
-    X = X.astype(np.float32)
-    X[0, 0] = 1e30  # overflows float32 pre-activations once the weights grow
-    clf = SigmoidMLPClassifier(learning_rate_init=1e4, max_iter=50, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="diverged in epoch"):
-        clf.fit(X, y)
-    assert clf.n_iter_ < 50
-    assert len(clf.loss_curve_) == clf.n_iter_
-    assert all(np.isfinite(w).all() for w in clf.coefs_ + clf.intercepts_)
-    proba = clf.predict_proba(X[1:])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_divergence_keeps_the_last_finite_weights(digits, dtype):
+    X_train, X_test, y_train, _ = digits
+    # Two good epochs, then a step size that blows the weights up.
+    clf = SigmoidMLPClassifier(max_iter=2, warm_start=True, random_state=0)
+    _fit_quietly(clf, X_train.astype(dtype), y_train)
+    good = [w.copy() for w in clf.coefs_ + clf.intercepts_]
+    clf.set_params(learning_rate_init=1e4, max_iter=50)
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
+        clf.fit(X_train.astype(dtype), y_train)
+    assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2
+    for kept, before in zip(clf.coefs_ + clf.intercepts_, good, strict=True):
+        np.testing.assert_array_equal(kept, before)
+    proba = clf.predict_proba(X_test.astype(dtype))
     assert np.all(np.isfinite(proba))
+
+
+def test_nan_from_overflowing_features_is_caught():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    X = (X * 1e18).astype(np.float32)  # pre-activations overflow float32
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch"):
+        clf = SigmoidMLPClassifier(learning_rate_init=1e4, random_state=0).fit(X, y)
+    assert clf.n_iter_ < clf.max_iter and len(clf.loss_curve_) == clf.n_iter_
+    assert np.all(np.isfinite(clf.predict_proba(X)))
 
 
 def test_huge_learning_rate_never_gives_nan_probabilities(small_problem):

@@ -32,14 +32,24 @@ def _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2):
     _, logits = _core.forward(X, coefs, intercepts)
     outputs = _core.output_activation(logits, kind)
     costs = _core.per_sample_loss(Y, logits, outputs, loss, kind)
-    return row_scale @ costs + _core.l2_penalty(coefs, l2)
+    penalty = 0.5 * l2 * sum(np.sum(w**2) for w in coefs)
+    return row_scale @ costs + penalty
 
 
 def _backprop(X, Y, row_scale, coefs, intercepts, loss, kind, l2):
-    activations, logits = _core.forward(X, coefs, intercepts)
+    params = _core.flatten_params(coefs, intercepts)
+    activations, logits = _core.forward(X, params.coefs, params.intercepts)
     outputs = _core.output_activation(logits, kind)
     delta = _core.output_delta(Y, outputs, loss, kind) * row_scale[:, np.newaxis]
-    return _core.backward(activations, delta, coefs, l2)
+    grads = _core.unflatten_params(
+        np.full_like(params.flat, np.nan), [w.shape for w in coefs]
+    )
+    _core.backward(activations, delta, params, l2, grads)
+    assert _core.l2_penalty(params, l2) == pytest.approx(
+        _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2)
+        - _objective(X, Y, row_scale, coefs, intercepts, loss, kind, 0.0)
+    )
+    return grads.coefs, grads.intercepts
 
 
 @pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
@@ -98,15 +108,19 @@ def test_forward_matches_a_per_sample_loop():
 def test_sgd_step_keeps_the_dtype(loss, kind, dtype):
     X, Y, row_scale, coefs, intercepts = _problem((5, 4), kind)
     X, Y, row_scale = X.astype(dtype), Y.astype(dtype), row_scale.astype(dtype)
-    coefs = [w.astype(dtype) for w in coefs]
-    intercepts = [b.astype(dtype) for b in intercepts]
-    velocities = [np.zeros_like(p) for p in coefs + intercepts]
-    batch_loss = _core.sgd_step(
-        X, Y, row_scale, coefs, intercepts, velocities, loss=loss, kind=kind,
+    params = _core.flatten_params(
+        [w.astype(dtype) for w in coefs], [b.astype(dtype) for b in intercepts]
+    )
+    before = params.flat.copy()
+    grads = _core.unflatten_params(np.empty_like(params.flat), [w.shape for w in coefs])
+    velocity = np.zeros_like(params.flat)
+    batch_cost = _core.sgd_step(
+        X, Y, row_scale, params, grads, velocity, loss=loss, kind=kind,
         l2=0.1, learning_rate=0.5, momentum=0.9, nesterov=True,
     )  # fmt: skip
-    assert np.isfinite(batch_loss)
-    for array in coefs + intercepts + velocities:
+    assert np.isfinite(batch_cost)
+    assert not np.array_equal(before, params.flat)
+    for array in (params.flat, grads.flat, velocity, *params.coefs, *params.intercepts):
         assert array.dtype == dtype
 
 
@@ -132,14 +146,35 @@ def test_saturated_outputs_give_finite_loss_and_delta(loss, kind, dtype):
         assert costs[0] == pytest.approx(2e4, rel=1e-3)
 
 
-def test_momentum_update_follows_the_book():
+@pytest.mark.parametrize(
+    "momentum, nesterov", [(0.0, False), (0.9, False), (0.9, True)]
+)
+def test_sgd_update_follows_its_formula(momentum, nesterov):
     param, grad, velocity = np.array([1.0]), np.array([0.5]), np.array([0.2])
-    _core.sgd_update([param], [grad.copy()], [velocity], 0.1, 0.9, nesterov=False)
-    assert velocity[0] == pytest.approx(0.9 * 0.2 - 0.1 * 0.5)
-    assert param[0] == pytest.approx(1.0 + velocity[0])
-    param = np.array([1.0])
-    _core.sgd_update([param], [np.array([0.5])], None, 0.1, 0.0, nesterov=False)
-    assert param[0] == pytest.approx(1.0 - 0.05)
+    new_velocity = momentum * 0.2 - 0.1 * 0.5
+    if momentum == 0:
+        expected = 1.0 - 0.1 * 0.5
+    elif nesterov:
+        expected = 1.0 + momentum * new_velocity - 0.1 * 0.5
+    else:
+        expected = 1.0 + new_velocity
+    _core.sgd_update(param, grad, velocity, 0.1, momentum, nesterov)
+    assert param[0] == pytest.approx(expected)
+    if momentum:
+        assert velocity[0] == pytest.approx(new_velocity)
+
+
+def test_flat_params_are_views_weights_first():
+    coefs, intercepts = _core.init_params(
+        [3, 4, 2], "nielsen", np.random.RandomState(0), float
+    )
+    params = _core.flatten_params(coefs, intercepts)
+    assert params.n_weights == 3 * 4 + 4 * 2
+    assert params.flat.size == params.n_weights + 4 + 2
+    params.flat[:] = np.arange(params.flat.size)
+    assert params.coefs[1][0, 0] == 12 and params.intercepts[0][0] == 20
+    for view, original in zip(params.coefs, coefs, strict=True):
+        assert view.base is params.flat and view.shape == original.shape
 
 
 @pytest.mark.parametrize("init", _core.INITS)
