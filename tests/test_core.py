@@ -158,7 +158,7 @@ def test_sgd_update_follows_its_formula(momentum, nesterov):
         expected = 1.0 + momentum * new_velocity - 0.1 * 0.5
     else:
         expected = 1.0 + new_velocity
-    _core.sgd_update(param, grad, velocity, 0.1, momentum, nesterov)
+    _core.sgd_update(param, 0.1 * grad, velocity, momentum, nesterov)
     assert param[0] == pytest.approx(expected)
     if momentum:
         assert velocity[0] == pytest.approx(new_velocity)
