@@ -80,6 +80,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         ``N(0, 1)`` (chapter 1). ``"glorot"``: weights uniform on
         ``±sqrt(6 / (n_in + n_out))``, biases zero (Glorot and Bengio, 2010).
 
+    dropout : float, default=0.0
+        Probability of silencing each hidden neuron during training, drawn
+        anew for every sample of every mini-batch (Srivastava et al., 2014,
+        who report 98.65 % on MNIST with logistic units). Kept neurons are
+        scaled up by ``1 / (1 - dropout)`` during training, so prediction
+        uses every neuron as it is. 0 turns dropout off.
+
     alpha : float, default=1.0
         Strength of the L2 penalty. The training objective is
         ``(1/n) sum_x C_x + (alpha / (2 n)) sum w^2`` over the ``n`` training
@@ -266,6 +273,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         "loss": [StrOptions(set(_core.LOSSES))],
         "output_activation": [StrOptions({"auto", *_core.OUTPUT_ACTIVATIONS})],
         "init": [StrOptions(set(_core.INITS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
@@ -295,6 +303,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         loss="cross_entropy",
         output_activation="auto",
         init="nielsen",
+        dropout=0.0,
         alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
@@ -317,6 +326,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         self.loss = loss
         self.output_activation = output_activation
         self.init = init
+        self.dropout = dropout
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -675,6 +685,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         last_size = len(order) % batch_size
         if last_size:
             row_scales[-last_size:] *= batch_size / last_size
+        # One generator per epoch, seeded from the estimator's random state, so
+        # that partial_fit replays fit's epochs.
+        dropout_rng = (
+            np.random.default_rng(self._rng.randint(2**31)) if self.dropout else None
+        )
         total_cost = 0.0
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
@@ -691,6 +706,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 learning_rate=learning_rate,
                 momentum=self.momentum,
                 nesterov=self.nesterovs_momentum,
+                dropout=self.dropout,
+                rng=dropout_rng,
             )
             self.t_ += len(idx)
             total_cost += batch_cost * len(idx)

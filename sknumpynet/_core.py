@@ -86,7 +86,7 @@ def init_params(layer_sizes, init, rng, dtype):
     return coefs, intercepts
 
 
-def forward(X, coefs, intercepts):
+def forward(X, coefs, intercepts, dropout=0.0, rng=None):
     """Run the forward pass and keep what backpropagation needs.
 
     Parameters
@@ -94,6 +94,13 @@ def forward(X, coefs, intercepts):
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
     coefs, intercepts : lists of ndarray
         The network's parameters (see the module docstring).
+    dropout : float, default=0.0
+        Probability of silencing each hidden neuron, drawn anew for every
+        sample (Srivastava et al., 2014). Kept neurons are scaled by
+        ``1 / (1 - dropout)`` ("inverted dropout"), so that prediction uses
+        the network as it is, with ``dropout=0``.
+    rng : numpy.random.Generator, default=None
+        Source of the dropout masks; needed when ``dropout > 0``.
 
     Returns
     -------
@@ -107,7 +114,12 @@ def forward(X, coefs, intercepts):
     for weights, biases in zip(coefs[:-1], intercepts[:-1], strict=True):
         hidden = activations[-1] @ weights
         hidden += biases
-        activations.append(sigmoid_(hidden))
+        sigmoid_(hidden)
+        if dropout:
+            keep = 1.0 - dropout
+            hidden *= rng.random(hidden.shape, dtype=hidden.dtype) < keep
+            hidden *= 1.0 / keep
+        activations.append(hidden)
     logits = activations[-1] @ coefs[-1]
     logits += intercepts[-1]
     return activations, logits
@@ -288,7 +300,7 @@ def output_delta(Y, outputs, loss, kind):
     return delta
 
 
-def backward(activations, delta, params, l2, grads):
+def backward(activations, delta, params, l2, grads, dropout=0.0):
     """Backpropagate the output error to the gradient of every parameter.
 
     Parameters
@@ -305,7 +317,10 @@ def backward(activations, delta, params, l2, grads):
         gradient ``l2 * W`` is added to every weight gradient.
     grads : FlatParams
         Shaped like ``params``; overwritten with ``dC/dW`` and ``dC/db``.
+    dropout : float, default=0.0
+        The dropout probability the activations were computed with.
     """
+    keep = 1.0 - dropout
     for layer in range(len(params.coefs) - 1, -1, -1):
         inputs = activations[layer]
         if sparse.issparse(inputs):
@@ -314,10 +329,12 @@ def backward(activations, delta, params, l2, grads):
             np.matmul(inputs.T, delta, out=grads.coefs[layer])
         np.sum(delta, axis=0, out=grads.intercepts[layer])
         if layer > 0:
-            # sigmoid'(z) = a * (1 - a), with a the layer's own activation.
+            # sigmoid'(z) = a * (1 - a). Under inverted dropout the stored
+            # activation is d = a * mask / keep, and d(d)/dz = d * (1 - keep * d):
+            # the same formula, zero for silenced neurons.
             delta = delta @ params.coefs[layer].T
             delta *= inputs
-            delta -= delta * inputs
+            delta -= keep * delta * inputs if dropout else delta * inputs
     if l2:
         _axpy(l2, params.flat[: params.n_weights], grads.flat[: params.n_weights])
 
@@ -391,6 +408,8 @@ def sgd_step(
     learning_rate,
     momentum,
     nesterov,
+    dropout=0.0,
+    rng=None,
 ):
     """Forward, backward and update on one mini-batch.
 
@@ -415,18 +434,20 @@ def sgd_step(
         L2 coefficient (see :func:`backward`).
     learning_rate, momentum, nesterov
         See :func:`sgd_update`.
+    dropout, rng
+        See :func:`forward`.
 
     Returns
     -------
     batch_cost : float
         The batch's mean cost before the update, without the L2 penalty.
     """
-    activations, logits = forward(X, params.coefs, params.intercepts)
+    activations, logits = forward(X, params.coefs, params.intercepts, dropout, rng)
     outputs = output_activation(logits, kind)
     batch_cost = float(row_scale @ per_sample_loss(Y, logits, outputs, loss, kind))
     delta = output_delta(Y, outputs, loss, kind)
     # Scaling the small output error by eta scales every gradient by eta.
     delta *= (learning_rate * row_scale)[:, np.newaxis]
-    backward(activations, delta, params, learning_rate * l2, grads)
+    backward(activations, delta, params, learning_rate * l2, grads, dropout)
     sgd_update(params.flat, grads.flat, velocity, momentum, nesterov)
     return batch_cost

@@ -241,9 +241,10 @@ def test_sparse_input_gives_the_same_model_as_dense(small_problem):
         )
 
 
-def test_partial_fit_epochs_equal_fit_epochs(small_problem):
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_partial_fit_epochs_equal_fit_epochs(small_problem, dropout):
     X, y = small_problem
-    params = dict(max_iter=4, tol=0.0, random_state=7, alpha=0.1)
+    params = dict(max_iter=4, tol=0.0, random_state=7, alpha=0.1, dropout=dropout)
     fitted = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
     streamed = SigmoidMLPClassifier(**params)
     for _ in range(4):
@@ -475,3 +476,17 @@ def test_ctrl_c_stops_after_the_current_mini_batch(small_problem, monkeypatch):
     assert clf.t_ == 120 + 50, "the interrupted batch completes, no more"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+def test_dropout_trains_differently_and_predicts_deterministically(digits):
+    X_train, X_test, y_train, y_test = digits
+    params = dict(hidden_layer_sizes=(64,), max_iter=20, random_state=0)
+    plain = _fit_quietly(SigmoidMLPClassifier(**params), X_train, y_train)
+    dropped = _fit_quietly(
+        SigmoidMLPClassifier(dropout=0.3, **params), X_train, y_train
+    )
+    assert not np.allclose(plain.coefs_[0], dropped.coefs_[0])
+    np.testing.assert_array_equal(
+        dropped.predict_proba(X_test), dropped.predict_proba(X_test)
+    )
+    assert dropped.score(X_test, y_test) > 0.9

@@ -28,48 +28,54 @@ def _problem(hidden_sizes, kind, n_samples=7, n_features=4, n_outputs=3, seed=0)
     return X, Y, row_scale, coefs, intercepts
 
 
-def _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2):
-    _, logits = _core.forward(X, coefs, intercepts)
+def _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout=0.0):
+    # A fresh generator with a fixed seed draws the same dropout masks each time.
+    rng = np.random.default_rng(0)
+    _, logits = _core.forward(X, coefs, intercepts, dropout, rng)
     outputs = _core.output_activation(logits, kind)
     costs = _core.per_sample_loss(Y, logits, outputs, loss, kind)
     penalty = 0.5 * l2 * sum(np.sum(w**2) for w in coefs)
     return row_scale @ costs + penalty
 
 
-def _backprop(X, Y, row_scale, coefs, intercepts, loss, kind, l2):
+def _backprop(X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout=0.0):
     params = _core.flatten_params(coefs, intercepts)
-    activations, logits = _core.forward(X, params.coefs, params.intercepts)
+    rng = np.random.default_rng(0)
+    activations, logits = _core.forward(
+        X, params.coefs, params.intercepts, dropout, rng
+    )
     outputs = _core.output_activation(logits, kind)
     delta = _core.output_delta(Y, outputs, loss, kind) * row_scale[:, np.newaxis]
     grads = _core.unflatten_params(
         np.full_like(params.flat, np.nan), [w.shape for w in coefs]
     )
-    _core.backward(activations, delta, params, l2, grads)
+    _core.backward(activations, delta, params, l2, grads, dropout)
     assert _core.l2_penalty(params, l2) == pytest.approx(
-        _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2)
-        - _objective(X, Y, row_scale, coefs, intercepts, loss, kind, 0.0)
+        _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout)
+        - _objective(X, Y, row_scale, coefs, intercepts, loss, kind, 0.0, dropout)
     )
     return grads.coefs, grads.intercepts
 
 
 @pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
 @pytest.mark.parametrize("hidden_sizes", [(5,), (5, 4), (6, 5, 4)])
-@pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_backprop_matches_finite_differences(loss, kind, hidden_sizes, l2):
+@pytest.mark.parametrize("l2, dropout", [(0.0, 0.0), (0.3, 0.0), (0.3, 0.4)])
+def test_backprop_matches_finite_differences(loss, kind, hidden_sizes, l2, dropout):
     X, Y, row_scale, coefs, intercepts = _problem(hidden_sizes, kind)
     coef_grads, intercept_grads = _backprop(
-        X, Y, row_scale, coefs, intercepts, loss, kind, l2
+        X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout
     )
     eps = 1e-6
+    problem = (X, Y, row_scale, coefs, intercepts)
     for params, grads in [(coefs, coef_grads), (intercepts, intercept_grads)]:
         for param, grad in zip(params, grads, strict=True):
             numeric = np.zeros_like(param)
             for index in np.ndindex(param.shape):
                 original = param[index]
                 param[index] = original + eps
-                up = _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2)
+                up = _objective(*problem, loss, kind, l2, dropout)
                 param[index] = original - eps
-                down = _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2)
+                down = _objective(*problem, loss, kind, l2, dropout)
                 param[index] = original
                 numeric[index] = (up - down) / (2 * eps)
             np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
