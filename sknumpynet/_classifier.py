@@ -607,7 +607,6 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         batch_size = min(batch_size, len(train_idx))
         n_epochs = 1 if incremental else self.max_iter
         params = self._training_params(X.dtype)
-        self._cost_limit = self._diverged_cost()
         grads = _core.unflatten_params(
             np.empty_like(params.flat), [w.shape for w in params.coefs]
         )
@@ -690,6 +689,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         dropout_rng = (
             np.random.default_rng(self._rng.randint(2**31)) if self.dropout else None
         )
+        cost_limit = self._diverged_cost()
         total_cost = 0.0
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
@@ -711,7 +711,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             )
             self.t_ += len(idx)
             total_cost += batch_cost * len(idx)
-            if not batch_cost <= self._cost_limit:  # also true for NaN
+            if not batch_cost <= cost_limit:  # also true for NaN
                 return math.inf
             if stop_requested:
                 raise KeyboardInterrupt
