@@ -10,7 +10,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from scipy.special import log_expit, log_softmax
+from scipy.special import log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
@@ -834,13 +834,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         logits = self._validated_logits(X)
         if self._label_binarizer.y_type_ == "multilabel-indicator":
-            return log_expit(logits)
+            return _core.log_output_activation(logits, "sigmoid")
         if self.out_activation_ == "softmax":
-            return log_softmax(logits, axis=1)
+            return _core.log_output_activation(logits, "softmax")
         if logits.shape[1] == 1:
             return np.hstack([log_expit(-logits), log_expit(logits)])
         # Independent sigmoid outputs normalised to sum to 1, in log space.
-        return log_softmax(log_expit(logits), axis=1)
+        return _core.log_output_activation(log_expit(logits), "softmax")
 
     def predict_proba(self, X):
         """Probability of each class.
