@@ -29,23 +29,16 @@ from functools import partial
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_info
 
 from sknumpynet import SigmoidMLPClassifier
+from sknumpynet.benchmarks._run import cpu_model
+from sknumpynet.benchmarks._stats import loglog_slope
 from sknumpynet.datasets import load_mnist
 
 # Target 3: a configuration meant to beat SVC's 98.37 % in <= 60 s. The best
 # one measured so far (one wide hidden layer, L2) still falls short of 98.5 %.
 HIGH_ACCURACY_PARAMS = dict(hidden_layer_sizes=(800,), max_iter=20)
-
-
-def median_seconds(run, repeats):
-    """Median wall-clock seconds of ``repeats`` calls of ``run()``."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def interleaved_medians(runs, repeats):
@@ -59,8 +52,13 @@ def interleaved_medians(runs, repeats):
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def one_epoch(estimator, X, y):
-    """Fit ``estimator`` for a single epoch, silencing the expected warning."""
+def median_seconds(run, repeats):
+    """Median wall-clock seconds of ``repeats`` calls of ``run()``."""
+    return interleaved_medians({"run": run}, repeats)["run"]
+
+
+def fit_quietly(estimator, X, y):
+    """Fit ``estimator``, silencing the expected warning of too few epochs."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         estimator.fit(X, y)
@@ -107,7 +105,7 @@ def fit_peak_extra_bytes(X, y):
     """Peak bytes that a default fit allocates beyond its input."""
     clf = SigmoidMLPClassifier(max_iter=1, random_state=0)
     tracemalloc.start()
-    one_epoch(clf, X, y)
+    fit_quietly(clf, X, y)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak
@@ -132,19 +130,11 @@ def main(argv=None):
         X_train, y_train = X_train[:10000], y_train[:10000]
     hidden_sizes = (30, 100) if args.quick else (30, 100, 800)
 
-    try:
-        from threadpoolctl import threadpool_info
-
-        threads = ", ".join(
-            f"{info['internal_api']}={info['num_threads']}"
-            for info in threadpool_info()
-        )
-    except ImportError:
-        threads = "unknown (pip install threadpoolctl)"
-    print(f"# sknumpynet speed benchmark, {time.strftime('%Y-%m-%d %H:%M')}")
-    print(
-        f"# machine: {platform.processor() or platform.machine()}, threads: {threads}"
+    threads = ", ".join(
+        f"{info['internal_api']}={info['num_threads']}" for info in threadpool_info()
     )
+    print(f"# sknumpynet speed benchmark, {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"# machine: {cpu_model()}, threads: {threads}")
     print(f"# numpy {np.__version__}, python {platform.python_version()}")
     print(
         f"# MNIST train {X_train.shape} {X_train.dtype}; median of {args.repeats} runs"
@@ -155,9 +145,11 @@ def main(argv=None):
     for batch_size in (10, 128):
         for hidden in hidden_sizes:
             runs = {
-                "ours": partial(one_epoch, ours(hidden, batch_size), X_train, y_train),
+                "ours": partial(
+                    fit_quietly, ours(hidden, batch_size), X_train, y_train
+                ),
                 "mlp": partial(
-                    one_epoch, sklearn_mlp(hidden, batch_size), X_train, y_train
+                    fit_quietly, sklearn_mlp(hidden, batch_size), X_train, y_train
                 ),
             }
             if batch_size == 128:
@@ -186,7 +178,7 @@ def main(argv=None):
         if args.quick:
             params = {**params, "max_iter": 2}
         clf = SigmoidMLPClassifier(random_state=0, **params)
-        fit_s = median_seconds(lambda clf=clf: one_epoch(clf, X_train, y_train), 1)
+        fit_s = median_seconds(lambda clf=clf: fit_quietly(clf, X_train, y_train), 1)
         accuracy = clf.score(X_test, y_test)
         row(
             f"{label}: test accuracy (>= {accuracy_target})",
@@ -209,7 +201,7 @@ def main(argv=None):
     sizes.append(len(y_train))
     fit_times = [
         median_seconds(
-            lambda n=n: one_epoch(
+            lambda n=n: fit_quietly(
                 SigmoidMLPClassifier(max_iter=3, random_state=0),
                 X_train[:n],
                 y_train[:n],
@@ -218,7 +210,7 @@ def main(argv=None):
         )
         for n in sizes
     ]
-    slope = np.polyfit(np.log(sizes), np.log(fit_times), 1)[0]
+    slope = loglog_slope(sizes, fit_times)
     row(
         f"6. log-log slope of fit time, n={sizes[0]}..{sizes[-1]} (<= 1.1)",
         slope, 1.1, "", slope / 1.1, lambda r: r <= 1.0,
