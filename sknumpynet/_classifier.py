@@ -4,9 +4,11 @@ import itertools
 import math
 import signal
 import threading
+import time
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -28,6 +30,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _core
+from ._callbacks import CallbackSupportMixin
 
 # A cross-entropy this many times that of guessing uniformly means the weights
 # have blown up: no run that is learning gets there.
@@ -38,7 +41,16 @@ _ADAPTIVE_DIVISOR = 2.0
 _ADAPTIVE_FLOOR = 1.0 / 128.0
 
 
-class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
+class _ValidationSet(NamedTuple):
+    """Validated validation data: inputs, target matrix, labels and weights."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    y: np.ndarray
+    weight: np.ndarray
+
+
+class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """A network of sigmoid neurons trained by backpropagation and mini-batch SGD.
 
     Every hidden neuron computes ``sigmoid(a @ w + b)`` of the previous layer's
@@ -141,8 +153,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         epochs, training stops (or, with ``learning_rate="adaptive"``, eta
         is halved).
 
-    verbose : bool, default=False
-        Print the loss (and validation score) after each epoch.
+    verbose : bool or int, default=False
+        Print one table row per epoch with the columns of :attr:`history_`,
+        and say why training stopped.
 
     warm_start : bool, default=False
         Reuse the weights of the previous call to :meth:`fit` as the starting
@@ -158,13 +171,15 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         Whether to use Nesterov's momentum.
 
     early_stopping : bool, default=False
-        Hold out a stratified ``validation_fraction`` of the training data,
-        monitor the accuracy on it after every epoch, stop when it has not
-        improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the
-        weights of the best epoch. Only used by :meth:`fit`.
+        Hold out a stratified ``validation_fraction`` of the training data
+        (or use the ``X_val`` passed to :meth:`fit`), monitor the accuracy on
+        it after every epoch, stop when it has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
+        Only used by :meth:`fit`.
 
     validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
+        Share of the training data held out for early stopping, unless
+        ``X_val`` is passed to :meth:`fit`.
 
     n_iter_no_change : int, default=10
         Number of epochs without improvement that the stopping rule waits.
@@ -211,12 +226,30 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
     best_loss_ : float or None
         The lowest training objective reached; None with ``early_stopping``.
 
+    validation_loss_curve_ : list of float or None
+        The objective on the validation data (``X_val``, or the split held
+        out by ``early_stopping``) after each epoch of the last call to
+        :meth:`fit`: the weighted mean cost plus the same L2 penalty as
+        the training objective, so that the two curves compare. None
+        without validation data.
+
     validation_scores_ : list of float or None
-        Accuracy on the held-out validation set after each epoch; None
-        without ``early_stopping``.
+        Accuracy on the validation data after each epoch of the last call
+        to :meth:`fit`; None without validation data.
 
     best_validation_score_ : float or None
         The best validation accuracy; None without ``early_stopping``.
+
+    history_ : list of dict
+        One record per epoch since the weights were initialised, with keys
+        ``"epoch"`` (counting from 1), ``"train_loss"`` (as in
+        :attr:`loss_curve_`), ``"train_accuracy"`` (over the epoch's
+        mini-batches, each predicted just before its update, as Keras
+        reports it: free to compute, a little behind the end-of-epoch
+        weights), ``"val_loss"`` and ``"val_accuracy"`` (only for epochs
+        with validation data), ``"learning_rate"`` (eta during the epoch)
+        and ``"seconds"`` (wall-clock time of the epoch and its
+        evaluation). ``pandas.DataFrame(clf.history_)`` makes it a table.
 
     n_layers_ : int
         Number of layers, input and output included.
@@ -244,6 +277,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
     network reaches about 98 % on the official MNIST test set after 30
     epochs of the 60,000 training digits. A ``ConvergenceWarning`` after 30
     epochs is normal on data of that size: the loss is still falling.
+
+    With scikit-learn 1.9 or later the estimator accepts scikit-learn's
+    callbacks (:mod:`sklearn.callback`) through ``set_callbacks``, directly
+    or propagated from a :class:`~sklearn.pipeline.Pipeline` or a search
+    such as :class:`~sklearn.model_selection.GridSearchCV`: each epoch is
+    one task, so :class:`~sklearn.callback.ProgressBar` advances and
+    :class:`~sklearn.callback.ScoringMonitor` scores once per epoch, and a
+    callback that asks to stop ends training after that epoch.
 
     References
     ----------
@@ -348,8 +389,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            sample_weight_val=None):  # fmt: skip
         """Train the network on ``(X, y)`` for up to ``max_iter`` epochs.
+
+        After every epoch the loss and accuracy on the training data (running
+        over the epoch's mini-batches) and, when there is validation data, on
+        the validation data are recorded in :attr:`history_`.
 
         Parameters
         ----------
@@ -364,12 +410,35 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             Non-negative weights: a weight of 2 counts a sample twice in the
             cost, a weight of 0 leaves it out.
 
+        X_val : {array-like, sparse matrix} of shape (n_val_samples, n_features), \
+                default=None
+            Validation data (the book's ``evaluation_data``), evaluated after
+            every epoch. With ``early_stopping=True`` it replaces the split
+            of ``validation_fraction`` of the training data: the stopping rule
+            watches its accuracy and the weights of its best epoch are kept.
+            Without early stopping it is only monitored. It is used as given:
+            in a :class:`~sklearn.pipeline.Pipeline`, pass
+            ``transform_input=["X_val"]`` so that the preceding steps
+            transform it too.
+
+        y_val : array-like of shape (n_val_samples,) or (n_val_samples, \
+                n_labels), default=None
+            Labels of ``X_val``; every label must be one of the training
+            classes.
+
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples in the validation loss and
+            accuracy. ``class_weight`` is not applied to them.
+
         Returns
         -------
         self : SigmoidMLPClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._fit(
+            X, y, sample_weight, incremental=False,
+            validation_data=(X_val, y_val, sample_weight_val),
+        )  # fmt: skip
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -408,7 +477,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 self._label_binarizer.fit(classes)
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _fit(self, X, y, sample_weight, *, incremental):
+    def _fit(self, X, y, sample_weight, *, incremental, validation_data=None):
         hidden_sizes = np.atleast_1d(self.hidden_layer_sizes)
         if hidden_sizes.ndim != 1 or np.any(hidden_sizes <= 0):
             raise InvalidParameterError(
@@ -416,6 +485,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"{self.hidden_layer_sizes!r}."
             )
         reuse_weights = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        X_raw, y_raw, sample_weight_raw = X, y, sample_weight
         X, y = validate_data(
             self,
             X,
@@ -433,11 +503,31 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         Y = self._encode_targets(y, sample_weight, reuse_weights, incremental)
         if not reuse_weights:
             self._initialize(X, Y, [int(size) for size in hidden_sizes])
+        train_idx, validation = self._validation_set(
+            X, Y, y, sample_weight, incremental, *(validation_data or (None,) * 3)
+        )
         if not (incremental and reuse_weights):
-            self._reset_optimizer(
-                monitor_validation=self.early_stopping and not incremental
-            )
-        self._run_epochs(X, Y.astype(X.dtype), y, sample_weight, incremental)
+            self._reset_optimizer(validation is not None)
+
+        callback_ctx = self._init_callback_context(
+            task_name="partial_fit" if incremental else "fit",
+            max_subtasks=1 if incremental else self.max_iter,
+        )
+        # The hooks get the data as the user passed it, so that a scorer of the
+        # fitted estimator sees the same feature names as fit did.
+        hook_data = {
+            "X": X_raw,
+            "y": y_raw,
+            "metadata": {"sample_weight": sample_weight_raw},
+        }
+        callback_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
+        self._run_epochs(
+            X, Y.astype(X.dtype), y, sample_weight, train_idx, validation,
+            incremental, callback_ctx, hook_data,
+        )  # fmt: skip
+        callback_ctx.call_on_fit_task_end(
+            estimator=self, reconstruction_attributes={}, **hook_data
+        )
         return self
 
     def _check_weights(self, X, y, sample_weight, incremental):
@@ -503,6 +593,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 "calls to fit with warm_start or to partial_fit."
             )
         self.out_activation_ = self._choose_output_activation(multilabel)
+        return self._target_matrix(y)
+
+    def _target_matrix(self, y):
+        """The indicator matrix of ``y``, one column per output unit."""
         Y = self._label_binarizer.transform(y)
         if Y.shape[1] == 1 and self.out_activation_ == "softmax":
             Y = np.hstack([1 - Y, Y])  # softmax needs one unit per class
@@ -545,16 +639,91 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         self.t_ = 0
         self.loss_ = None
         self.loss_curve_ = []
+        self.history_ = []
         self._learning_rate = self.learning_rate_init
 
-    def _reset_optimizer(self, monitor_validation):
+    def _reset_optimizer(self, has_validation):
         """Start a new run of the optimiser, as every call to fit does."""
         self._velocity.fill(0)
         self._learning_rate = self.learning_rate_init
         self._no_improvement_count = 0
-        self.best_loss_ = None if monitor_validation else math.inf
-        self.validation_scores_ = [] if monitor_validation else None
-        self.best_validation_score_ = -math.inf if monitor_validation else None
+        self.best_loss_ = None if self.early_stopping else math.inf
+        self.best_validation_score_ = -math.inf if self.early_stopping else None
+        self.validation_scores_ = [] if has_validation else None
+        self.validation_loss_curve_ = [] if has_validation else None
+
+    def _validation_set(
+        self, X, Y, y, sample_weight, incremental, X_val, y_val, sample_weight_val
+    ):
+        """The indices of the training samples, and the validation set or None.
+
+        The validation set is ``X_val`` if given, else with ``early_stopping``
+        a split of ``(X, y)``; ``partial_fit`` has none.
+        """
+        if (X_val is None) != (y_val is None):
+            raise ValueError(
+                "X_val and y_val must be passed together: got "
+                f"X_val={'None' if X_val is None else 'an array'} and "
+                f"y_val={'None' if y_val is None else 'an array'}."
+            )
+        if X_val is None and sample_weight_val is not None:
+            raise ValueError("sample_weight_val was passed without X_val and y_val.")
+        train_idx = np.arange(X.shape[0])
+        if X_val is not None:
+            validation = self._check_validation_data(
+                X_val, y_val, sample_weight_val, X.dtype
+            )
+        elif self.early_stopping and not incremental:
+            train_idx, val_idx = self._validation_split(y)
+            validation = _ValidationSet(
+                X[val_idx], Y[val_idx], y[val_idx], sample_weight[val_idx]
+            )
+        else:
+            return train_idx, None
+        if not np.any(validation.weight > 0):
+            raise ValueError(
+                "The validation set has no sample with a non-zero weight, so "
+                "its loss and accuracy are undefined."
+            )
+        return train_idx, validation
+
+    def _check_validation_data(self, X_val, y_val, sample_weight_val, dtype):
+        """Validate ``X_val`` and ``y_val`` against the training data."""
+        X_val, y_val = validate_data(
+            self,
+            X_val,
+            y_val,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            dtype=dtype,
+            multi_output=True,
+        )
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        multilabel = self._label_binarizer.y_type_ == "multilabel-indicator"
+        if multilabel:
+            if y_val.ndim != 2 or y_val.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"y_val must be a label indicator matrix with "
+                    f"{len(self.classes_)} columns, like the training y; got "
+                    f"shape {y_val.shape}."
+                )
+        elif y_val.ndim != 1:
+            raise ValueError(
+                f"y_val must be 1-D like the training y; got shape {y_val.shape}."
+            )
+        else:
+            unseen = np.setdiff1d(np.unique(y_val), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y_val has labels that are not among the training classes "
+                    f"{self.classes_}: {unseen}."
+                )
+        weight = _check_sample_weight(
+            sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
+        )
+        Y_val = self._target_matrix(y_val).astype(dtype)
+        return _ValidationSet(X_val, Y_val, y_val, weight)
 
     def _validation_split(self, y):
         """Training and validation indices, stratified when every class fits."""
@@ -593,12 +762,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         self._velocity = self._velocity.astype(dtype, copy=False)
         return params
 
-    def _run_epochs(self, X, Y, y, sample_weight, incremental):
-        monitor_validation = self.early_stopping and not incremental
-        train_idx = np.arange(X.shape[0])
-        if monitor_validation:
-            train_idx, val_idx = self._validation_split(y)
-            X_val, y_val, val_weight = X[val_idx], y[val_idx], sample_weight[val_idx]
+    def _run_epochs(
+        self, X, Y, y, sample_weight, train_idx, validation, incremental,
+        callback_ctx, hook_data,
+    ):  # fmt: skip
+        early_stop = self.early_stopping and not incremental
         n_effective = float(sample_weight[train_idx].sum())
         # Each sample's weight relative to the mean: all ones without weights.
         sample_scale = sample_weight * (len(train_idx) / n_effective)
@@ -610,6 +778,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         grads = _core.unflatten_params(
             np.empty_like(params.flat), [w.shape for w in params.coefs]
         )
+        # The logits of each mini-batch, kept for the epoch's training accuracy.
+        epoch_logits = np.empty((len(train_idx), Y.shape[1]), dtype=X.dtype)
 
         best_flat, stopped = None, False
         with (
@@ -618,30 +788,49 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         ):
             try:
                 for _ in range(n_epochs):
+                    epoch_ctx = callback_ctx.subcontext(task_name="epoch")
+                    epoch_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
+                    started = time.perf_counter()
                     epoch_start = params.flat.copy()
                     order = (
                         self._rng.permutation(train_idx) if self.shuffle else train_idx
                     )
+                    learning_rate = self._epoch_learning_rate()
                     cost = self._run_epoch(
                         X, Y, sample_scale, order, batch_size, params, grads, l2,
-                        stop_requested,
+                        learning_rate, epoch_logits, stop_requested,
                     )  # fmt: skip
                     if math.isinf(cost) or not np.isfinite(params.flat).all():
                         params.flat[:] = epoch_start
+                        epoch_ctx.call_on_fit_task_end(estimator=self)
                         warnings.warn(self._divergence_message(), ConvergenceWarning)
                         stopped = True
                         break
-                    val_score = None
-                    if monitor_validation:
-                        val_score = accuracy_score(
-                            y_val,
-                            self._predict_from_logits(self._logits(X_val)),
-                            sample_weight=val_weight,
+                    penalty = _core.l2_penalty(params, l2)
+                    record = {
+                        "epoch": self.n_iter_ + 1,
+                        "train_loss": cost + penalty,
+                        "train_accuracy": accuracy_score(
+                            y[order],
+                            self._predict_from_logits(epoch_logits),
+                            sample_weight=sample_weight[order],
+                        ),
+                    }
+                    if validation is not None:
+                        record["val_loss"], record["val_accuracy"] = self._evaluate(
+                            validation, penalty
                         )
-                    epoch_loss = cost + _core.l2_penalty(params, l2)
-                    stop, is_best = self._end_epoch(epoch_loss, val_score)
+                    record["learning_rate"] = learning_rate
+                    record["seconds"] = time.perf_counter() - started
+                    stop, is_best = self._end_epoch(record, early_stop)
                     if is_best:
                         best_flat = params.flat.copy()
+                    # A callback may ask to stop, as the stopping rule may.
+                    stop |= epoch_ctx.call_on_fit_task_end(
+                        estimator=self,
+                        reconstruction_attributes=self._fitted_state,
+                        **hook_data,
+                    )
                     if stop and not incremental:
                         stopped = True
                         break
@@ -662,6 +851,39 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
             )
 
+    def _fitted_state(self):
+        """Copies of the attributes that training changes, for callbacks.
+
+        A copy of the estimator with these attributes predicts as if fit had
+        stopped now, and does not change as training goes on.
+        """
+        return {
+            "coefs_": [w.copy() for w in self.coefs_],
+            "intercepts_": [b.copy() for b in self.intercepts_],
+            "n_iter_": self.n_iter_,
+            "t_": self.t_,
+        }
+
+    def _evaluate(self, validation, penalty):
+        """The objective and the accuracy on a validation set."""
+        logits = self._logits(validation.X)
+        outputs = _core.output_activation(logits, self.out_activation_)
+        costs = _core.per_sample_loss(
+            validation.Y, logits, outputs, self.loss, self.out_activation_
+        )
+        loss = float(np.average(costs, weights=validation.weight)) + penalty
+        accuracy = accuracy_score(
+            validation.y,
+            self._predict_from_logits(logits),
+            sample_weight=validation.weight,
+        )
+        return loss, float(accuracy)
+
+    def _epoch_learning_rate(self):
+        if self.learning_rate == "invscaling":
+            return self.learning_rate_init / (self.n_iter_ + 1) ** self.power_t
+        return self._learning_rate
+
     def _diverged_cost(self):
         """The mean cost above which a run counts as diverged."""
         if self.loss == "squared_error":
@@ -673,12 +895,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         return _DIVERGED_COST_FACTOR * uniform_cost
 
     def _run_epoch(
-        self, X, Y, sample_scale, order, batch_size, params, grads, l2, stop_requested
-    ):
-        """One pass of mini-batch SGD over ``order``; returns the mean cost."""
-        learning_rate = self._learning_rate
-        if self.learning_rate == "invscaling":
-            learning_rate = self.learning_rate_init / (self.n_iter_ + 1) ** self.power_t
+        self, X, Y, sample_scale, order, batch_size, params, grads, l2,
+        learning_rate, epoch_logits, stop_requested,
+    ):  # fmt: skip
+        """One pass of mini-batch SGD over ``order``; returns the mean cost.
+
+        ``epoch_logits[i]`` receives the logits of sample ``order[i]``.
+        """
         # Each sample's share of its batch's mean cost, for the whole epoch at once.
         row_scales = sample_scale[order] / batch_size
         last_size = len(order) % batch_size
@@ -693,7 +916,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         total_cost = 0.0
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            batch_cost = _core.sgd_step(
+            batch_cost, batch_logits = _core.sgd_step(
                 X[idx],
                 Y[idx],
                 row_scales[start : start + batch_size],
@@ -709,6 +932,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 dropout=self.dropout,
                 rng=dropout_rng,
             )
+            epoch_logits[start : start + len(idx)] = batch_logits
             self.t_ += len(idx)
             total_cost += batch_cost * len(idx)
             if not batch_cost <= cost_limit:  # also true for NaN
@@ -729,7 +953,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             "StandardScaler or MinMaxScaler)."
         )
 
-    def _end_epoch(self, epoch_loss, val_score):
+    def _end_epoch(self, record, early_stop):
         """Record an epoch and update the schedule.
 
         Returns whether to stop, and whether this epoch has the best
@@ -737,28 +961,30 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         is_best = False
         self.n_iter_ += 1
-        self.loss_ = epoch_loss
-        self.loss_curve_.append(epoch_loss)
-        if val_score is None:
-            # partial_fit after an early-stopped fit has no best loss yet.
-            best_loss = math.inf if self.best_loss_ is None else self.best_loss_
-            improved = epoch_loss < best_loss - self.tol
-            self.best_loss_ = min(best_loss, epoch_loss)
-        else:
+        self.loss_ = record["train_loss"]
+        self.loss_curve_.append(self.loss_)
+        self.history_.append(record)
+        if "val_loss" in record:
+            self.validation_loss_curve_.append(record["val_loss"])
+            self.validation_scores_.append(record["val_accuracy"])
+        if early_stop:
+            val_score = record["val_accuracy"]
             improved = val_score > self.best_validation_score_ + self.tol
-            self.validation_scores_.append(val_score)
             is_best = val_score > self.best_validation_score_
             self.best_validation_score_ = max(val_score, self.best_validation_score_)
+        else:
+            # partial_fit after an early-stopped fit has no best loss yet.
+            best_loss = math.inf if self.best_loss_ is None else self.best_loss_
+            improved = self.loss_ < best_loss - self.tol
+            self.best_loss_ = min(best_loss, self.loss_)
         if self.verbose:
-            line = f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}"
-            if val_score is not None:
-                line += f", validation score = {val_score:.6f}"
-            print(line)
+            previous = self.history_[-2] if len(self.history_) > 1 else {}
+            _print_epoch(record, header=previous.keys() != record.keys())
         self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
         if self._no_improvement_count < self.n_iter_no_change:
             return False, is_best
         self._no_improvement_count = 0
-        monitored = "Validation score" if val_score is not None else "Training loss"
+        monitored = "Validation score" if early_stop else "Training loss"
         if self.learning_rate == "adaptive":
             self._learning_rate /= _ADAPTIVE_DIVISOR
             floor = self.learning_rate_init * _ADAPTIVE_FLOOR
@@ -866,6 +1092,30 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         tags.classifier_tags.multi_label = can_multilabel
         tags.target_tags.multi_output = can_multilabel
         return tags
+
+
+# How verbose mode prints each column of a history record.
+_EPOCH_FORMATS = {
+    "epoch": "d",
+    "train_loss": ".4f",
+    "train_accuracy": ".4f",
+    "val_loss": ".4f",
+    "val_accuracy": ".4f",
+    "learning_rate": ".4g",
+    "seconds": ".2f",
+}
+
+
+def _print_epoch(record, header):
+    """Print one epoch's record as a table row, after a header if asked."""
+    if header:
+        print("  ".join(f"{name:>8}" for name in record))
+    print(
+        "  ".join(
+            f"{value:>{max(8, len(name))}{_EPOCH_FORMATS[name]}}"
+            for name, value in record.items()
+        )
+    )
 
 
 @contextmanager

@@ -438,6 +438,9 @@ def sgd_step(
     -------
     batch_cost : float
         The batch's mean cost before the update, without the L2 penalty.
+    logits : ndarray of shape (batch_size, n_outputs)
+        The output layer's weighted inputs before the update (with dropout,
+        those of the thinned network): the batch's predictions, for free.
     """
     activations, logits = forward(X, params.coefs, params.intercepts, dropout, rng)
     outputs = output_activation(logits, kind)
@@ -447,4 +450,4 @@ def sgd_step(
     delta *= (learning_rate * row_scale)[:, np.newaxis]
     backward(activations, delta, params, learning_rate * l2, grads, dropout)
     sgd_update(params.flat, grads.flat, velocity, momentum, nesterov)
-    return batch_cost
+    return batch_cost, logits

@@ -120,11 +120,14 @@ def test_sgd_step_keeps_the_dtype(loss, kind, dtype):
     before = params.flat.copy()
     grads = _core.unflatten_params(np.empty_like(params.flat), [w.shape for w in coefs])
     velocity = np.zeros_like(params.flat)
-    batch_cost = _core.sgd_step(
+    expected_logits = _core.forward(X, params.coefs, params.intercepts)[1]
+    batch_cost, logits = _core.sgd_step(
         X, Y, row_scale, params, grads, velocity, loss=loss, kind=kind,
         l2=0.1, learning_rate=0.5, momentum=0.9, nesterov=True,
     )  # fmt: skip
     assert np.isfinite(batch_cost)
+    # The logits returned are those before the update.
+    np.testing.assert_allclose(logits, expected_logits, rtol=1e-5)
     assert not np.array_equal(before, params.flat)
     for array in (params.flat, grads.flat, velocity, *params.coefs, *params.intercepts):
         assert array.dtype == dtype
