@@ -97,6 +97,24 @@ def test_per_sample_loss_matches_the_textbook_formulas(loss, kind):
     )
 
 
+@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("scale", [1.0, 1e4])
+def test_loss_and_delta_agree_with_the_reference_functions(loss, kind, scale):
+    # The fused softmax cross-entropy must equal the two readable functions,
+    # on saturated logits too.
+    X, Y, _, coefs, intercepts = _problem((5,), kind)
+    _, logits = _core.forward(X, coefs, intercepts)
+    logits *= scale
+    outputs = _core.output_activation(logits, kind)
+    costs, delta = _core.loss_and_delta(Y, logits, loss, kind)
+    np.testing.assert_allclose(
+        costs, _core.per_sample_loss(Y, logits, outputs, loss, kind), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        delta, _core.output_delta(Y, outputs, loss, kind), rtol=1e-12, atol=1e-15
+    )
+
+
 def test_forward_matches_a_per_sample_loop():
     # Nielsen's network.py feeds one column vector at a time; the batch must agree.
     X, _, _, coefs, intercepts = _problem((5, 4), "sigmoid")
