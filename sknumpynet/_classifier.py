@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import os
 import signal
 import threading
 import time
@@ -20,7 +21,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+)
 from sklearn.utils.random import check_random_state
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -468,6 +473,8 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self : SigmoidMLPClassifier
             The trained estimator.
         """
+        if classes is not None and not hasattr(self, "classes_"):
+            _check_partial_fit_classes(classes)
         first_call = _check_partial_fit_first_call(self, classes)
         if first_call:
             self._label_binarizer = LabelBinarizer()
@@ -478,12 +485,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _fit(self, X, y, sample_weight, *, incremental, validation_data=None):
-        hidden_sizes = np.atleast_1d(self.hidden_layer_sizes)
-        if hidden_sizes.ndim != 1 or np.any(hidden_sizes <= 0):
-            raise InvalidParameterError(
-                "hidden_layer_sizes must contain positive integers, got "
-                f"{self.hidden_layer_sizes!r}."
-            )
+        hidden_sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         reuse_weights = hasattr(self, "coefs_") and (incremental or self.warm_start)
         X_raw, y_raw, sample_weight_raw = X, y, sample_weight
         X, y = validate_data(
@@ -499,10 +501,11 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             X = X.tocsr()  # rows are sliced into mini-batches
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _check_targets(y)
         sample_weight = self._check_weights(X, y, sample_weight, incremental)
         Y = self._encode_targets(y, sample_weight, reuse_weights, incremental)
         if not reuse_weights:
-            self._initialize(X, Y, [int(size) for size in hidden_sizes])
+            self._initialize(X, Y, hidden_sizes)
         train_idx, validation = self._validation_set(
             X, Y, y, sample_weight, incremental, *(validation_data or (None,) * 3)
         )
@@ -532,8 +535,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
 
     def _check_weights(self, X, y, sample_weight, incremental):
         """Validate ``sample_weight`` and multiply ``class_weight`` into it."""
+        # In float64: weights too large for float32 are refused below, by name.
         sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
         if self.class_weight is not None:
             if y.ndim > 1:
@@ -549,12 +553,20 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                     "sklearn.utils.class_weight.compute_class_weight and pass "
                     "them as a dict."
                 )
-            sample_weight = sample_weight * compute_sample_weight(self.class_weight, y)
+            if isinstance(self.class_weight, dict):
+                classes = self.classes_ if incremental else np.unique(y)
+                class_weight = _class_weight_of_samples(self.class_weight, classes, y)
+            else:
+                class_weight = compute_sample_weight(self.class_weight, y)
+            with np.errstate(over="ignore"):  # an inf is refused below
+                sample_weight = sample_weight * class_weight
         if not np.any(sample_weight > 0):
             raise ValueError(
                 "Sample weights must contain at least one non-zero number."
             )
-        return sample_weight
+        return _check_weight_range(
+            sample_weight, X.dtype, self.alpha, self.class_weight is not None
+        )
 
     def _encode_targets(self, y, sample_weight, reuse_weights, incremental):
         """Fit the label binarizer if needed and return the target matrix."""
@@ -565,10 +577,11 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             labels = y[sample_weight > 0]
             self._label_binarizer = LabelBinarizer().fit(labels)
             if not multilabel and len(self._label_binarizer.classes_) < 2:
+                (label,) = self._label_binarizer.classes_.tolist()
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes "
                     "(with non-zero sample weight) in the data, but the data "
-                    f"contains only one class: {self._label_binarizer.classes_[0]!r}."
+                    f"contains only one class: {label!r}."
                 )
         elif not incremental:
             seen = self._label_binarizer.classes_
@@ -620,6 +633,18 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         )
         # Parameters, momentum buffers and their gradients.
         n_bytes = 3 * n_params * X.dtype.itemsize
+        needs = (
+            f"hidden_layer_sizes={self.hidden_layer_sizes!r} on {X.shape[1]} "
+            f"features needs {n_params:,} parameters: {n_bytes:,} bytes "
+            f"({n_bytes / 2**30:.1f} GiB) of {X.dtype} for weights, momentum and "
+            "gradients"
+        )
+        memory = _physical_memory()
+        if n_bytes > memory:  # refuse before numpy tries, and may half succeed
+            raise MemoryError(
+                f"{needs}, more than the {memory / 2**30:.1f} GiB of memory of "
+                "this machine. Use smaller hidden layers."
+            )
         try:
             self._rng = check_random_state(self.random_state)
             self.coefs_, self.intercepts_ = _core.init_params(
@@ -628,10 +653,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             self._velocity = np.zeros(n_params, dtype=X.dtype)
         except MemoryError as exc:
             raise MemoryError(
-                f"hidden_layer_sizes={self.hidden_layer_sizes!r} on "
-                f"{X.shape[1]} features needs {n_params:,} parameters, about "
-                f"{n_bytes / 2**30:.1f} GiB for weights, momentum and gradients: "
-                "more memory than is available. Use smaller hidden layers."
+                f"{needs}: more memory than is available. Use smaller hidden layers."
             ) from exc
         self.n_layers_ = len(layer_sizes)
         self.n_outputs_ = Y.shape[1]
@@ -674,7 +696,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 X_val, y_val, sample_weight_val, X.dtype
             )
         elif self.early_stopping and not incremental:
-            train_idx, val_idx = self._validation_split(y)
+            train_idx, val_idx = self._validation_split(y, sample_weight)
             validation = _ValidationSet(
                 X[val_idx], Y[val_idx], y[val_idx], sample_weight[val_idx]
             )
@@ -725,15 +747,22 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         Y_val = self._target_matrix(y_val).astype(dtype)
         return _ValidationSet(X_val, Y_val, y_val, weight)
 
-    def _validation_split(self, y):
-        """Training and validation indices, stratified when every class fits."""
+    def _validation_split(self, y, sample_weight):
+        """Training and validation indices, stratified when every class fits.
+
+        Samples of weight 0 go to neither side: either side could otherwise
+        end up with a total weight of 0.
+        """
+        candidates = np.flatnonzero(sample_weight > 0)
+        y = y[candidates]
         n_samples = len(y)
         n_val = math.ceil(self.validation_fraction * n_samples)
         if n_val >= n_samples:
             raise ValueError(
                 f"early_stopping holds out validation_fraction="
-                f"{self.validation_fraction} of {n_samples} samples, which leaves "
-                "none to train on. Use more samples or early_stopping=False."
+                f"{self.validation_fraction} of {n_samples} samples of non-zero "
+                "weight, which leaves none to train on. Use more samples or "
+                "early_stopping=False."
             )
         stratify = None
         if y.ndim == 1:
@@ -742,7 +771,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
                 stratify = y
         return train_test_split(
-            np.arange(n_samples),
+            candidates,
             test_size=n_val,
             random_state=self._rng,
             stratify=stratify,
@@ -769,7 +798,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         early_stop = self.early_stopping and not incremental
         n_effective = float(sample_weight[train_idx].sum())
         # Each sample's weight relative to the mean: all ones without weights.
-        sample_scale = sample_weight * (len(train_idx) / n_effective)
+        # Only training samples' scales are used, and they cannot overflow; a
+        # held-out sample's can, if its weight dwarfs the training weights.
+        with np.errstate(over="ignore"):
+            sample_scale = sample_weight * (len(train_idx) / n_effective)
         l2 = self.alpha / n_effective
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
         batch_size = min(batch_size, len(train_idx))
@@ -781,7 +813,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         # The logits of each mini-batch, kept for the epoch's training accuracy.
         epoch_logits = np.empty((len(train_idx), Y.shape[1]), dtype=X.dtype)
 
-        best_flat, stopped = None, False
+        best_flat, best_epoch, stopped = None, None, False
         with (
             _stop_requests() as stop_requested,
             np.errstate(over="ignore", invalid="ignore"),
@@ -803,7 +835,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                     if math.isinf(cost) or not np.isfinite(params.flat).all():
                         params.flat[:] = epoch_start
                         epoch_ctx.call_on_fit_task_end(estimator=self)
-                        warnings.warn(self._divergence_message(), ConvergenceWarning)
+                        warnings.warn(
+                            self._divergence_message(best_epoch), ConvergenceWarning
+                        )
                         stopped = True
                         break
                     penalty = _core.l2_penalty(params, l2)
@@ -824,7 +858,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                     record["seconds"] = time.perf_counter() - started
                     stop, is_best = self._end_epoch(record, early_stop)
                     if is_best:
-                        best_flat = params.flat.copy()
+                        best_flat, best_epoch = params.flat.copy(), self.n_iter_
                     # A callback may ask to stop, as the stopping rule may.
                     stop |= epoch_ctx.call_on_fit_task_end(
                         estimator=self,
@@ -836,10 +870,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                         break
             except KeyboardInterrupt:
                 stopped = True
+                kept = _kept_weights(best_epoch, "the weights of the last mini-batch")
                 warnings.warn(
                     f"Training interrupted by user after {self.n_iter_} complete "
-                    f"epochs ({self.t_} samples seen); the model keeps the weights "
-                    "of the last mini-batch.",
+                    f"epochs ({self.t_} samples seen); the model keeps {kept}.",
                     UserWarning,
                 )
         if best_flat is not None:
@@ -941,13 +975,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 raise KeyboardInterrupt
         return total_cost / len(order)
 
-    def _divergence_message(self):
+    def _divergence_message(self, best_epoch=None):
+        kept = _kept_weights(
+            best_epoch, f"the weights from the end of epoch {self.n_iter_}"
+        )
         return (
             f"Training diverged in epoch {self.n_iter_ + 1}: the training cost "
             "became NaN, infinite or over "
-            f"{_DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so the "
-            "weights from the end of epoch "
-            f"{self.n_iter_} were kept and training stopped. Lower "
+            f"{_DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so "
+            f"{kept} were kept and training stopped. Lower "
             f"learning_rate_init (now {self.learning_rate_init}) or momentum "
             f"(now {self.momentum}), or scale the features (for example with "
             "StandardScaler or MinMaxScaler)."
@@ -1008,8 +1044,14 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     # -------------------------------------------------------------- predict
 
     def _logits(self, X):
-        _, logits = _core.forward(X, self.coefs_, self.intercepts_)
-        return logits
+        # Huge inputs overflow weighted inputs to +-inf, which the sigmoid
+        # saturates as it should. Infinite logits are clipped to a quarter of
+        # the largest float, so that softmax gets the limiting probabilities
+        # instead of inf - inf; only a NaN (inf - inf in a sum) has no answer.
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, logits = _core.forward(X, self.coefs_, self.intercepts_)
+        largest = np.finfo(logits.dtype).max / 4
+        return np.clip(logits, -largest, largest, out=logits)
 
     def _validated_logits(self, X):
         check_is_fitted(self)
@@ -1020,7 +1062,14 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
         )
-        return self._logits(X)
+        logits = self._logits(X)
+        if np.isnan(logits).any():
+            raise ValueError(
+                "Input X has values so large that the weighted inputs of the "
+                f"network overflow {logits.dtype} (inf - inf). Scale the features, "
+                "for example with StandardScaler or MinMaxScaler."
+            )
+        return logits
 
     def _predict_from_logits(self, logits):
         if self._label_binarizer.y_type_ == "multilabel-indicator":
@@ -1104,6 +1153,127 @@ _EPOCH_FORMATS = {
     "learning_rate": ".4g",
     "seconds": ".2f",
 }
+
+
+def _check_hidden_layer_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a list of positive ints, or raise.
+
+    The constraint "array-like" lets through ``(0,)``, ``(2.5,)``, ``("a",)``
+    and ragged nestings, which numpy would otherwise reject with an error of
+    its own, or silently truncate.
+    """
+    try:
+        sizes = np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
+    except ValueError:  # ragged nesting
+        sizes = None
+    if (
+        sizes is None
+        or sizes.ndim != 1
+        or not all(
+            isinstance(size, Integral) and not isinstance(size, bool) and size > 0
+            for size in sizes
+        )
+    ):
+        raise InvalidParameterError(
+            "hidden_layer_sizes must contain positive integers, got "
+            f"{hidden_layer_sizes!r}."
+        )
+    return [int(size) for size in sizes]
+
+
+def _physical_memory():
+    """Bytes of RAM of this machine, or inf where the OS does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):  # Windows
+        return math.inf
+
+
+def _check_targets(y):
+    """scikit-learn's check of classification targets, for mixed labels too.
+
+    ``check_classification_targets`` sorts the labels, which raises numpy's
+    TypeError when strings and numbers are mixed in an object array.
+    """
+    if y.dtype == object and len({isinstance(label, str) for label in y.flat}) > 1:
+        kinds = sorted({type(label).__name__ for label in y.flat})
+        raise ValueError(
+            f"Mix of label input types (string and number): y has labels of types "
+            f"{kinds}. Use labels of one type."
+        )
+    check_classification_targets(y)
+
+
+def _check_partial_fit_classes(classes):
+    """Refuse fewer than 2 classes before the first partial_fit stores them."""
+    if len(np.unique(np.asarray(classes))) < 2:
+        raise ValueError(
+            "SigmoidMLPClassifier needs at least 2 classes, but the classes "
+            f"passed to partial_fit are {np.asarray(classes).tolist()!r}. Pass "
+            "every class that will ever be seen."
+        )
+
+
+def _class_weight_of_samples(class_weight, classes, y):
+    """The weight of each sample's class under a ``class_weight`` dict.
+
+    Checked against all the ``classes`` (in partial_fit, those of every
+    chunk): scikit-learn's ``compute_sample_weight`` ignores keys that are not
+    classes, so that a misspelt label silently weighs nothing, refuses a dict
+    that names a class the chunk lacks, and turns string labels such as "1"
+    into integers (scikit-learn#34883). A negative or NaN weight would make
+    its class vanish with a message about the number of classes.
+    """
+    known = set(np.asarray(classes).tolist())
+    unknown = [label for label in class_weight if label not in known]
+    if unknown:
+        raise ValueError(
+            f"class_weight names classes that are not in y: {unknown}. The "
+            f"classes are {sorted(known, key=str)}."
+        )
+    invalid = {
+        label: weight
+        for label, weight in class_weight.items()
+        if not (isinstance(weight, Real) and 0 <= weight < math.inf)
+    }
+    if invalid:
+        raise ValueError(
+            "class_weight must map classes to non-negative finite numbers, got "
+            f"{invalid}."
+        )
+    # Labels outside ``classes`` are refused later, with the classes checks.
+    return np.array([float(class_weight.get(label, 1.0)) for label in y.tolist()])
+
+
+def _check_weight_range(sample_weight, dtype, alpha, with_class_weight=False):
+    """Cast the weights to ``dtype``, refusing a sum training cannot divide by.
+
+    Weights count samples: the cost is divided by their sum, and so is
+    ``alpha``. A sum that overflows (weights of 1e308, or of 1e300 in float32)
+    or one whose reciprocal does (weights of 1e-320) would turn every step
+    into inf or NaN.
+    """
+    with np.errstate(over="ignore", divide="ignore"):
+        typed = sample_weight.astype(dtype)
+        total = typed.sum()
+        largest_ratio = max(len(typed), alpha) / total
+        if np.isfinite(total) and np.isfinite(largest_ratio):
+            return typed
+        total = sample_weight.sum()
+    raise ValueError(
+        f"sample_weight{' times class_weight' if with_class_weight else ''} sums "
+        f"to {total:.3g}, out of the range of {np.dtype(dtype).name} training, "
+        "which divides the cost and alpha by that sum. Multiply the weights by a "
+        "common factor to bring the sum into range, and alpha by the same factor "
+        "to regularise as much."
+    )
+
+
+def _kept_weights(best_epoch, otherwise):
+    """Which weights a run that ends early leaves in the model."""
+    if best_epoch is None:
+        return otherwise
+    return f"the weights of epoch {best_epoch} (the best validation score)"
 
 
 def _print_epoch(record, header):

@@ -1,0 +1,847 @@
+"""Hostile input: every bad call gets scikit-learn's error type and a clear message.
+
+Each row of ``FIT_CASES`` and ``FITTED_CASES`` is one row of the table in
+``docs/user_guide/robustness.rst``: an input, the exception it raises (the exact
+type, not a subclass) and a regular expression that names the problem. No row
+may end in a traceback from inside numpy or :mod:`sknumpynet._core`.
+
+The rest of the module covers input that is extreme but valid (it must train
+and predict without warnings from numpy), networks too large for the memory of
+the machine, divergence and interruption cases that ``test_classifier.py``
+does not already cover.
+"""
+
+import copy
+import itertools
+import math
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknumpynet import SigmoidMLPClassifier, _classifier, _core
+
+X, y = make_classification(
+    n_samples=30,
+    n_features=4,
+    n_informative=3,
+    n_redundant=0,
+    n_classes=3,
+    random_state=0,
+)
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+N_BATCHES = 3  # per epoch, with _net()'s batch_size=10 on the 30 samples
+
+
+def _net(**params):
+    """A network small enough that a hostile case costs milliseconds."""
+    params = {
+        "hidden_layer_sizes": (5,),
+        "max_iter": 5,
+        "batch_size": 10,
+        "random_state": 0,
+        **params,
+    }
+    return SigmoidMLPClassifier(**params)
+
+
+def _X_with(value, at=(0, 0), dtype=np.float64):
+    X_bad = X.astype(dtype)
+    X_bad[at] = value
+    return X_bad
+
+
+def _weights_with(value, at=0):
+    weights = np.ones(len(y))
+    weights[at] = value
+    return weights
+
+
+def _fit_quietly(clf, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return _fit_quietly(_net(), X, y)
+
+
+@pytest.fixture(scope="module")
+def fitted_on_frame():
+    return _fit_quietly(_net(), pd.DataFrame(X, columns=list("abcd")), y)
+
+
+def _assert_not_raised_inside_numpy_or_the_core(excinfo):
+    """The innermost frame is a validation function, not an arithmetic one."""
+    innermost = Path(str(excinfo.traceback[-1].path)).resolve()
+    assert innermost != Path(_core.__file__).resolve(), "raised inside the core"
+    assert Path(np.__file__).resolve().parent not in innermost.parents, (
+        f"raised inside numpy, at {innermost}"
+    )
+
+
+# (call, exception type, message regex): one row of the documented table each.
+FIT_CASES = [
+    # -- X
+    pytest.param(
+        lambda: _net().fit(_X_with(np.nan), y),
+        ValueError,
+        r"Input X contains NaN",
+        id="NaN-in-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(_X_with(np.inf), y),
+        ValueError,
+        r"Input X contains infinity or a value too large for dtype\('float64'\)",
+        id="inf-in-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(_X_with(-np.inf), y),
+        ValueError,
+        r"Input X contains infinity",
+        id="minus-inf-in-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(sparse.csr_matrix(_X_with(np.nan)), y),
+        ValueError,
+        r"Input X contains NaN",
+        id="NaN-in-sparse-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(np.empty((0, 4)), []),
+        ValueError,
+        r"Found array with 0 sample\(s\) \(shape=\(0, 4\)\) while a minimum of 1 "
+        r"is required by SigmoidMLPClassifier",
+        id="empty-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(np.empty((30, 0)), y),
+        ValueError,
+        r"Found array with 0 feature\(s\) \(shape=\(30, 0\)\)",
+        id="X-without-features",
+    ),
+    pytest.param(
+        lambda: _net().fit(X[:1], y[:1]),
+        ValueError,
+        r"SigmoidMLPClassifier needs samples of at least 2 classes .* only one class",
+        id="single-sample",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, np.zeros(len(y))),
+        ValueError,
+        r"SigmoidMLPClassifier needs samples of at least 2 classes .* only one class",
+        id="single-class",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y[:-1]),
+        ValueError,
+        r"Found input variables with inconsistent numbers of samples: \[30, 29\]",
+        id="y-of-the-wrong-length",
+    ),
+    pytest.param(
+        lambda: _net().fit([[0.0, 1.0], [2.0]], [0, 1]),
+        ValueError,
+        r"inhomogeneous shape",
+        id="ragged-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(np.array([[0.0, None], [1.0, 2.0]]), [0, 1]),
+        ValueError,
+        r"Input X contains NaN",
+        id="object-X-with-None",
+    ),
+    pytest.param(
+        lambda: _net().fit(np.array([[0.0, {}], [1.0, 2.0]], dtype=object), [0, 1]),
+        TypeError,
+        r"float\(\) argument must be a string or a real number, not 'dict'",
+        id="object-X-with-a-dict",
+    ),
+    pytest.param(
+        lambda: _net().fit([["a", "b"], ["c", "d"]], [0, 1]),
+        ValueError,
+        r"could not convert string to float: .*'a'",
+        id="string-features",
+    ),
+    pytest.param(
+        lambda: _net().fit(X.reshape(30, 2, 2), y),
+        ValueError,
+        r"Found array with dim 3, while dim <= 2 is required by SigmoidMLPClassifier",
+        id="3-D-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(X[:, 0], y),
+        ValueError,
+        r"Expected 2D array, got 1D array instead",
+        id="1-D-X",
+    ),
+    pytest.param(
+        lambda: _net().fit(X + 1j, y),
+        ValueError,
+        r"Complex data not supported",
+        id="complex-X",
+    ),
+    # -- y
+    pytest.param(
+        lambda: _net().fit(X, None),
+        ValueError,
+        r"requires y to be passed, but the target y is None",
+        id="y-is-None",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, np.where(y == 0, np.nan, y)),
+        ValueError,
+        r"Input y contains NaN",
+        id="NaN-in-y",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, np.linspace(0.0, 1.0, len(y))),
+        ValueError,
+        r"Unknown label type: continuous",
+        id="continuous-y",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, np.array(["a", 1, 2] * 10, dtype=object)),
+        ValueError,
+        r"Mix of label input types \(string and number\)",
+        id="strings-and-numbers-in-y",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, np.c_[y, y]),
+        ValueError,
+        r"Multioutput target data is not supported with label binarization",
+        id="multiclass-multioutput-y",
+    ),
+    # -- sample_weight
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=_weights_with(-1.0)),
+        ValueError,
+        r"Negative values in data passed to `sample_weight`",
+        id="negative-sample_weight",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=_weights_with(np.nan)),
+        ValueError,
+        r"Input sample_weight contains NaN",
+        id="NaN-sample_weight",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=_weights_with(np.inf)),
+        ValueError,
+        r"Input sample_weight contains infinity",
+        id="inf-sample_weight",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=np.zeros(len(y))),
+        ValueError,
+        r"Sample weights must contain at least one non-zero number",
+        id="all-zero-sample_weight",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=np.ones(len(y) - 1)),
+        ValueError,
+        r"sample_weight.shape == \(29,\), expected \(30,\)",
+        id="sample_weight-of-the-wrong-length",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=(y == 0).astype(float)),
+        ValueError,
+        r"needs samples of at least 2 classes \(with non-zero sample weight\)",
+        id="zero-sample_weight-on-all-but-one-class",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=np.full(len(y), 1e308)),
+        ValueError,
+        r"sample_weight sums to inf, out of the range of float64 training",
+        id="sample_weight-summing-past-the-largest-float",
+    ),
+    pytest.param(
+        lambda: _net().fit(X, y, sample_weight=np.full(len(y), 1e-320)),
+        ValueError,
+        r"sample_weight sums to 3e-319, out of the range of float64 training",
+        id="subnormal-sample_weight",
+    ),
+    pytest.param(
+        lambda: _net().fit(X.astype(np.float32), y, sample_weight=_weights_with(1e300)),
+        ValueError,
+        r"sample_weight sums to 1e\+300, out of the range of float32 training",
+        id="sample_weight-too-large-for-float32",
+    ),
+    # -- class_weight
+    pytest.param(
+        lambda: _net(class_weight={0: 1.0, 1: 1.0, 2: 1.0, 7: 5.0}).fit(X, y),
+        ValueError,
+        r"class_weight names classes that are not in y: \[7\]",
+        id="class_weight-with-an-unknown-class",
+    ),
+    pytest.param(
+        lambda: _net(class_weight={0: 1.0, "2": 5.0}).fit(X, y),
+        ValueError,
+        r"class_weight names classes that are not in y: \['2'\]",
+        id="class_weight-with-a-label-of-the-wrong-type",
+    ),
+    pytest.param(
+        lambda: _net(class_weight={0: -1.0, 1: 1.0, 2: 1.0}).fit(X, y),
+        ValueError,
+        r"class_weight must map classes to non-negative finite numbers, got \{0: -1",
+        id="negative-class_weight",
+    ),
+    pytest.param(
+        lambda: _net(class_weight={0: np.nan, 1: 1.0, 2: 1.0}).fit(X, y),
+        ValueError,
+        r"class_weight must map classes to non-negative finite numbers, got \{0: nan",
+        id="NaN-class_weight",
+    ),
+    pytest.param(
+        lambda: _net(class_weight="balanced").fit(X, np.c_[y == 0, y == 1]),
+        ValueError,
+        r"class_weight is not supported for multilabel targets",
+        id="class_weight-with-a-multilabel-y",
+    ),
+    pytest.param(
+        lambda: _net(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2]),
+        ValueError,
+        r"class_weight='balanced' is not supported for partial_fit",
+        id="balanced-class_weight-in-partial_fit",
+    ),
+    # -- hidden_layer_sizes
+    pytest.param(
+        lambda: _net(hidden_layer_sizes=(5, 0)).fit(X, y),
+        InvalidParameterError,
+        r"hidden_layer_sizes must contain positive integers, got \(5, 0\)",
+        id="hidden_layer_sizes-with-a-0",
+    ),
+    pytest.param(
+        lambda: _net(hidden_layer_sizes=(5, -2)).fit(X, y),
+        InvalidParameterError,
+        r"hidden_layer_sizes must contain positive integers, got \(5, -2\)",
+        id="negative-hidden_layer_sizes",
+    ),
+    pytest.param(
+        lambda: _net(hidden_layer_sizes=0).fit(X, y),
+        InvalidParameterError,
+        r"The 'hidden_layer_sizes' parameter of SigmoidMLPClassifier must be an "
+        r"array-like or an int in the range \[1, inf\)",
+        id="hidden_layer_sizes-is-0",
+    ),
+    pytest.param(
+        lambda: _net(hidden_layer_sizes=(2.5,)).fit(X, y),
+        InvalidParameterError,
+        r"hidden_layer_sizes must contain positive integers, got \(2.5,\)",
+        id="fractional-hidden_layer_sizes",
+    ),
+    pytest.param(
+        lambda: _net(hidden_layer_sizes=("5",)).fit(X, y),
+        InvalidParameterError,
+        r"hidden_layer_sizes must contain positive integers, got \('5',\)",
+        id="string-hidden_layer_sizes",
+    ),
+    pytest.param(
+        lambda: _net(hidden_layer_sizes=[[5], [5, 5]]).fit(X, y),
+        InvalidParameterError,
+        r"hidden_layer_sizes must contain positive integers",
+        id="nested-hidden_layer_sizes",
+    ),
+    # -- the first call to partial_fit
+    pytest.param(
+        lambda: _net().partial_fit(X, y),
+        ValueError,
+        r"classes must be passed on the first call to partial_fit",
+        id="partial_fit-without-classes",
+    ),
+    pytest.param(
+        lambda: _net().partial_fit(X[y == 0], y[y == 0], classes=[0]),
+        ValueError,
+        r"SigmoidMLPClassifier needs at least 2 classes, but the classes passed to "
+        r"partial_fit are \[0\]",
+        id="partial_fit-with-a-single-class",
+    ),
+    pytest.param(
+        lambda: _net().partial_fit(X, y, classes=[0, 1]),
+        ValueError,
+        r"`y` has classes not in `self.classes_`",
+        id="partial_fit-with-too-few-classes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "match"), FIT_CASES)
+def test_hostile_input_to_fit_gets_a_clear_error(call, error, match):
+    with pytest.raises(Exception, match=match) as excinfo:
+        call()
+    assert excinfo.type is error
+    _assert_not_raised_inside_numpy_or_the_core(excinfo)
+
+
+# (call on a fitted model, exception type, message regex)
+FITTED_CASES = [
+    pytest.param(
+        lambda clf: clf.predict(X[:, :3]),
+        ValueError,
+        r"X has 3 features, but SigmoidMLPClassifier is expecting 4 features as input",
+        id="predict-with-the-wrong-number-of-features",
+    ),
+    pytest.param(
+        lambda clf: clf.predict_proba(_X_with(np.nan)),
+        ValueError,
+        r"Input X contains NaN",
+        id="predict_proba-with-NaN",
+    ),
+    pytest.param(
+        lambda clf: clf.predict_log_proba(_X_with(np.inf)),
+        ValueError,
+        r"Input X contains infinity",
+        id="predict_log_proba-with-inf",
+    ),
+    pytest.param(
+        lambda clf: clf.predict(X.reshape(30, 2, 2)),
+        ValueError,
+        r"Found array with dim 3",
+        id="predict-with-3-D-X",
+    ),
+    pytest.param(
+        lambda clf: clf.predict(np.empty((0, 4))),
+        ValueError,
+        r"Found array with 0 sample\(s\)",
+        id="predict-with-empty-X",
+    ),
+    pytest.param(
+        lambda clf: clf.partial_fit(X, np.where(y == 2, 3, y)),
+        ValueError,
+        r"`y` has classes not in `self.classes_`. `self.classes_` has \[0 1 2\]. "
+        r"'y' has \[0 1 3\]",
+        id="partial_fit-with-a-new-class",
+    ),
+    pytest.param(
+        lambda clf: clf.partial_fit(X[:, :3], y),
+        ValueError,
+        r"X has 3 features, but SigmoidMLPClassifier is expecting 4 features as input",
+        id="partial_fit-with-the-wrong-number-of-features",
+    ),
+    pytest.param(
+        lambda clf: clf.partial_fit(X, np.c_[y == 0, y == 1]),
+        ValueError,
+        r"The type of target \(multilabel or not\) must not change",
+        id="partial_fit-switching-to-multilabel",
+    ),
+    pytest.param(
+        lambda clf: clf.set_params(warm_start=True).fit(X[:, :3], y),
+        ValueError,
+        r"X has 3 features, but SigmoidMLPClassifier is expecting 4 features as input",
+        id="warm_start-with-the-wrong-number-of-features",
+    ),
+    pytest.param(
+        lambda clf: clf.set_params(warm_start=True).fit(X[y < 2], y[y < 2]),
+        ValueError,
+        r"warm_start can only be used where `y` has the same classes as in the "
+        r"previous call to fit",
+        id="warm_start-with-other-classes",
+    ),
+]
+
+
+def _fitted_state(clf):
+    return {
+        "coefs_": [w.copy() for w in clf.coefs_],
+        "intercepts_": [b.copy() for b in clf.intercepts_],
+        "n_iter_": clf.n_iter_,
+        "t_": clf.t_,
+        "loss_curve_": list(clf.loss_curve_),
+        "classes_": clf.classes_.copy(),
+        "n_features_in_": clf.n_features_in_,
+        "proba": clf.predict_proba(X),
+    }
+
+
+@pytest.mark.parametrize(("call", "error", "match"), FITTED_CASES)
+def test_hostile_input_to_a_fitted_model_gets_a_clear_error_and_changes_nothing(
+    fitted, call, error, match
+):
+    clf = copy.deepcopy(fitted)
+    before = _fitted_state(clf)
+    with pytest.raises(Exception, match=match) as excinfo:
+        call(clf)
+    assert excinfo.type is error
+    _assert_not_raised_inside_numpy_or_the_core(excinfo)
+    after = _fitted_state(clf)
+    for name, value in before.items():
+        if isinstance(value, list):
+            assert len(after[name]) == len(value), name
+            for new, old in zip(after[name], value, strict=True):
+                np.testing.assert_array_equal(new, old, err_msg=name)
+        else:
+            np.testing.assert_array_equal(after[name], value, err_msg=name)
+
+
+def test_predict_before_fit_is_a_not_fitted_error():
+    with pytest.raises(NotFittedError, match="This SigmoidMLPClassifier instance is "):
+        _net().predict(X)
+
+
+def test_feature_names_must_match_the_ones_seen_in_fit(fitted_on_frame):
+    renamed = pd.DataFrame(X, columns=list("abce"))
+    with pytest.raises(
+        ValueError,
+        match=r"The feature names should match those that were passed during fit",
+    ):
+        fitted_on_frame.predict(renamed)
+
+
+# -- networks too large for memory ---------------------------------------------
+
+
+def _n_params(layer_sizes):
+    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes))
+
+
+@pytest.mark.parametrize(
+    ("hidden_layer_sizes", "dtype"),
+    [
+        ((10**6, 10**6), np.float64),  # 24 TB: more than any machine has
+        ((10**6, 10**6), np.float32),  # half of it
+        ((10**20,), np.float64),  # more elements than numpy can index
+    ],
+)
+def test_too_large_network_is_refused_before_allocating(
+    monkeypatch, hidden_layer_sizes, dtype
+):
+    def allocate(*args, **kwargs):
+        raise AssertionError("the weights were allocated before the size check")
+
+    monkeypatch.setattr(_classifier._core, "init_params", allocate)
+    n_bytes = (
+        3  # weights and biases, their momentum and their gradients
+        * _n_params([4, *hidden_layer_sizes, 3])
+        * np.dtype(dtype).itemsize
+    )
+    clf = _net(hidden_layer_sizes=hidden_layer_sizes)
+    with pytest.raises(MemoryError) as excinfo:
+        clf.fit(X.astype(dtype), y)
+    message = str(excinfo.value)
+    assert f"{n_bytes:,} bytes ({n_bytes / 2**30:.1f} GiB)" in message
+    assert np.dtype(dtype).name in message
+    assert "smaller hidden layers" in message
+    assert not hasattr(clf, "coefs_")
+
+
+# -- extreme but valid input ---------------------------------------------------
+
+
+def _assert_valid_probabilities(clf, X_pred):
+    proba = clf.predict_proba(X_pred)
+    assert np.all(np.isfinite(proba)) and np.all((proba >= 0) & (proba <= 1))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert set(clf.predict(X_pred)) <= set(clf.classes_)
+
+
+EXTREME_BUT_VALID = [
+    pytest.param(lambda: (X * 1e30, y), id="1e30-in-X"),
+    pytest.param(lambda: ((X * 1e30).astype(np.float32), y), id="1e30-in-float32-X"),
+    pytest.param(lambda: (X * 1e300, y), id="1e300-in-X"),
+    pytest.param(lambda: (X * 1e-300, y), id="1e-300-in-X"),
+    pytest.param(lambda: (_X_with(1e30, at=(slice(None), 0)), y), id="1e30-column"),
+    pytest.param(lambda: (np.zeros_like(X), y), id="all-zero-X"),
+    pytest.param(lambda: (X[:3], np.array([0, 1, 2])), id="one-sample-per-class"),
+    pytest.param(lambda: (np.r_[X, X], np.r_[y, (y + 1) % 3]), id="conflicting-labels"),
+]
+
+
+@pytest.mark.parametrize("make_data", EXTREME_BUT_VALID)
+def test_extreme_but_valid_input_trains_and_predicts_without_numpy_warnings(
+    make_data,
+):
+    X_extreme, y_extreme = make_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's RuntimeWarnings above all
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = _net().fit(X_extreme, y_extreme)
+        _assert_valid_probabilities(clf, X_extreme)
+        _assert_valid_probabilities(clf, -X_extreme)
+    assert all(np.all(np.isfinite(w)) for w in clf.coefs_ + clf.intercepts_)
+    assert clf.predict_proba(X_extreme).dtype == X_extreme.dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_predict_on_values_near_the_largest_float_saturates(dtype):
+    clf = _fit_quietly(_net(), X.astype(dtype), y)
+    # Weighted inputs overflow to +-inf, which saturates the hidden units. (Mixed
+    # signs would make scikit-learn's finiteness check itself warn, as it sums X.)
+    for sign in (1, -1):
+        X_huge = np.full_like(X, sign * np.finfo(dtype).max, dtype=dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            _assert_valid_probabilities(clf, X_huge)
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        ([2.0, -2.0, -2.0], [1.0, 0.0, 0.0]),  # one logit +inf: that class
+        ([2.0, 2.0, -2.0], [0.5, 0.5, 0.0]),  # two logits +inf: a tie
+    ],
+)
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
+def test_infinite_logits_give_the_limiting_probabilities(weights, expected, method):
+    # Without a hidden layer the logits are X @ W + b: nothing saturates them.
+    clf = _fit_quietly(_net(hidden_layer_sizes=()), X[:, :1], y)
+    clf.coefs_[0][:] = weights
+    X_huge = np.full((2, 1), 1e308)  # 2e308 overflows to inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = getattr(clf, method)(X_huge)
+    proba = np.exp(result) if method == "predict_log_proba" else result
+    np.testing.assert_allclose(proba, [expected, expected], atol=1e-12)
+    np.testing.assert_array_equal(clf.predict(X_huge), [0, 0])
+
+
+def test_weighted_inputs_that_come_out_nan_are_refused(fitted, monkeypatch):
+    # Whether a sum of products that overflow to +inf and -inf gives NaN
+    # depends on the BLAS; a forward pass that returns NaN stands in for it.
+    real_forward = _classifier._core.forward
+
+    def forward_with_nan(*args, **kwargs):
+        activations, logits = real_forward(*args, **kwargs)
+        logits[0, 0] = np.nan
+        return activations, logits
+
+    monkeypatch.setattr(_classifier._core, "forward", forward_with_nan)
+    for method in (fitted.predict, fitted.predict_proba, fitted.predict_log_proba):
+        with pytest.raises(
+            ValueError, match=r"overflow float64 \(inf - inf\).*Scale the features"
+        ):
+            method(X)
+
+
+@pytest.mark.parametrize("random_state", range(6))
+def test_early_stopping_with_mostly_zero_weights_splits_the_weighted_samples(
+    random_state,
+):
+    # Six samples of non-zero weight among thirty: split all thirty, and one
+    # side can end up with a total weight of 0.
+    weighted = np.sort(np.r_[np.flatnonzero(y == 0)[:3], np.flatnonzero(y == 1)[:3]])
+    sample_weight = np.zeros(len(y))
+    sample_weight[weighted] = 1.0
+    params = {"early_stopping": True, "random_state": random_state}
+    clf = _fit_quietly(_net(**params), X, y, sample_weight=sample_weight)
+    # Samples of weight 0 do not exist for the model, as if they were removed.
+    without = _fit_quietly(_net(**params), X[weighted], y[weighted])
+    np.testing.assert_array_equal(clf.classes_, without.classes_)
+    for a, b in zip(clf.coefs_, without.coefs_, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert clf.validation_scores_ == without.validation_scores_
+
+
+# -- divergence (test_classifier.py covers a huge learning rate after two good
+# epochs and float32 features of 1e18) ------------------------------------------
+
+
+def _diverging_step(at_call):
+    """An sgd_step whose ``at_call``-th call reports a NaN cost, as a blow-up does."""
+    real_step = _classifier._core.sgd_step
+    calls = []
+
+    def step(*args, **kwargs):
+        calls.append(1)
+        cost, logits = real_step(*args, **kwargs)
+        return (math.nan if len(calls) == at_call else cost), logits
+
+    return step
+
+
+def _interrupting_step(at_call):
+    """An sgd_step that raises KeyboardInterrupt on its ``at_call``-th call."""
+    real_step = _classifier._core.sgd_step
+    calls = []
+
+    def step(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == at_call:
+            raise KeyboardInterrupt
+        return real_step(*args, **kwargs)
+
+    return step
+
+
+def _initial_weights(X_fit):
+    """The weights a fit starts from: those of a fit stopped before its first step."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_classifier._core, "sgd_step", _interrupting_step(1))
+        with pytest.warns(UserWarning, match="interrupted"):
+            clf = _net().fit(X_fit, y)
+    return clf.coefs_ + clf.intercepts_
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_divergence_in_the_first_epoch_keeps_the_initial_weights(dtype):
+    X_typed = X.astype(dtype)
+    with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 1\b"):
+        clf = _net(learning_rate_init=1e300).fit(X_typed, y)
+    assert clf.n_iter_ == 0 and clf.loss_curve_ == [] and clf.loss_ is None
+    for kept, first in zip(
+        clf.coefs_ + clf.intercepts_, _initial_weights(X_typed), strict=True
+    ):
+        np.testing.assert_array_equal(kept, first)
+    _assert_valid_probabilities(clf, X_typed)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_extreme_inputs_with_a_huge_learning_rate_diverge_cleanly(dtype):
+    X_extreme = (X * 1e6).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(
+            ConvergenceWarning,
+            match=r"Training diverged in epoch \d+: .* Lower learning_rate_init "
+            r"\(now 1000000.0\)",
+        ):
+            clf = _net(learning_rate_init=1e6, max_iter=50).fit(X_extreme, y)
+        _assert_valid_probabilities(clf, X_extreme)
+    assert clf.n_iter_ < 50 and len(clf.loss_curve_) == clf.n_iter_
+    assert all(np.all(np.isfinite(w)) for w in clf.coefs_ + clf.intercepts_)
+
+
+def test_huge_learning_rate_in_partial_fit_keeps_the_initial_weights():
+    clf = _net(learning_rate_init=1e300)
+    for _ in range(2):  # and keeps them, however often it is called
+        with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 1\b"):
+            clf.partial_fit(X, y, classes=[0, 1, 2])
+    assert clf.n_iter_ == 0 and clf.loss_curve_ == []
+    for kept, first in zip(
+        clf.coefs_ + clf.intercepts_, _initial_weights(X), strict=True
+    ):
+        np.testing.assert_array_equal(kept, first)
+    _assert_valid_probabilities(clf, X)
+
+
+def test_divergence_in_partial_fit_keeps_the_weights_from_before_the_call(
+    monkeypatch,
+):
+    clf = _net()
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    before = [w.copy() for w in clf.coefs_ + clf.intercepts_]
+    monkeypatch.setattr(_classifier._core, "sgd_step", _diverging_step(2))
+    with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 2\b"):
+        clf.partial_fit(X, y)
+    assert clf.n_iter_ == 1
+    for kept, old in zip(clf.coefs_ + clf.intercepts_, before, strict=True):
+        np.testing.assert_array_equal(kept, old)
+    _assert_valid_probabilities(clf, X)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"init": "large"},  # N(0, 1) weights on inputs of 1e4: every unit at 0 or 1
+        {"init": "large", "loss": "squared_error", "output_activation": "sigmoid"},
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_saturated_units_train_without_nan_or_numpy_warnings(params, dtype):
+    X_saturating = (X * 1e4).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = _net(learning_rate_init=10.0, max_iter=10, **params).fit(X_saturating, y)
+        _assert_valid_probabilities(clf, X_saturating)
+    assert clf.n_iter_ >= 1
+    assert all(np.all(np.isfinite(w)) for w in clf.coefs_ + clf.intercepts_)
+    assert np.all(np.isfinite(clf.loss_curve_))
+
+
+def _replay_best_epoch(params, best_epoch):
+    """The same seed replays the same initialisation, split and shuffles."""
+    return _fit_quietly(_net(**params, max_iter=best_epoch), X, y)
+
+
+def test_divergence_with_early_stopping_keeps_the_best_epoch_and_says_so(monkeypatch):
+    # A learning rate this large makes the validation score wander.
+    params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
+    n_batches = 3  # 27 training samples in batches of 9
+    monkeypatch.setattr(_classifier._core, "sgd_step", _diverging_step(7 * n_batches))
+    with pytest.warns(ConvergenceWarning) as record:
+        clf = _net(**params, max_iter=20).fit(X, y)
+    best_epoch = int(np.argmax(clf.validation_scores_)) + 1
+    assert clf.n_iter_ == 6 and best_epoch < 6, "the test needs a best epoch before 6"
+    message = str(record[0].message)
+    assert re.search(
+        rf"diverged in epoch 7: .* so the weights of epoch {best_epoch} \(the best "
+        r"validation score\) were kept",
+        message,
+    ), message
+    monkeypatch.undo()
+    best = _replay_best_epoch(params, best_epoch)
+    for kept, replayed in zip(clf.coefs_, best.coefs_, strict=True):
+        np.testing.assert_array_equal(kept, replayed)
+
+
+# -- interruption (test_classifier.py covers Ctrl-C and KeyboardInterrupt in
+# the third batch of the second epoch) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "at_call",
+    [1, N_BATCHES, N_BATCHES + 1, 3 * N_BATCHES],
+    ids=["first-batch", "last-batch-of-epoch-1", "first-batch-of-epoch-2", "epoch-3"],
+)
+def test_keyboard_interrupt_anywhere_leaves_a_model_that_says_how_far_it_got(
+    monkeypatch, at_call
+):
+    monkeypatch.setattr(_classifier._core, "sgd_step", _interrupting_step(at_call))
+    clf = _net(max_iter=10)
+    n_epochs, n_batches = divmod(at_call - 1, N_BATCHES)
+    with pytest.warns(
+        UserWarning,
+        match=rf"interrupted by user after {n_epochs} complete epochs "
+        rf"\({len(y) * n_epochs + 10 * n_batches} samples seen\); the model keeps "
+        "the weights of the last mini-batch",
+    ):
+        clf.fit(X, y)
+    assert clf.n_iter_ == n_epochs and len(clf.loss_curve_) == n_epochs
+    assert clf.t_ == len(y) * n_epochs + 10 * n_batches
+    _assert_valid_probabilities(clf, X)
+    # The next fit starts afresh and completes.
+    monkeypatch.undo()
+    _fit_quietly(clf, X, y)
+    assert clf.n_iter_ == clf.max_iter
+
+
+def test_keyboard_interrupt_in_partial_fit_keeps_the_epochs_before(monkeypatch):
+    clf = _net()
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    monkeypatch.setattr(_classifier._core, "sgd_step", _interrupting_step(2))
+    with pytest.warns(UserWarning, match="interrupted by user after 1 complete"):
+        clf.partial_fit(X, y)
+    assert clf.n_iter_ == 1 and clf.t_ == len(y) + 10
+    _assert_valid_probabilities(clf, X)
+
+
+def test_keyboard_interrupt_with_early_stopping_keeps_the_best_epoch_and_says_so(
+    monkeypatch,
+):
+    params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
+    n_batches = 3
+    monkeypatch.setattr(
+        _classifier._core, "sgd_step", _interrupting_step(6 * n_batches + 2)
+    )
+    with pytest.warns(UserWarning) as record:
+        clf = _net(**params, max_iter=20).fit(X, y)
+    best_epoch = int(np.argmax(clf.validation_scores_)) + 1
+    assert clf.n_iter_ == 6 and best_epoch < 6, "the test needs a best epoch before 6"
+    message = str(record[0].message)
+    assert re.search(
+        rf"interrupted by user after 6 complete epochs .*; the model keeps the "
+        rf"weights of epoch {best_epoch} \(the best validation score\)",
+        message,
+    ), message
+    monkeypatch.undo()
+    best = _replay_best_epoch(params, best_epoch)
+    for kept, replayed in zip(clf.coefs_, best.coefs_, strict=True):
+        np.testing.assert_array_equal(kept, replayed)
