@@ -1050,6 +1050,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         # instead of inf - inf; only a NaN (inf - inf in a sum) has no answer.
         with np.errstate(over="ignore", invalid="ignore"):
             _, logits = _core.forward(X, self.coefs_, self.intercepts_)
+            overflowed = np.isnan(logits).any(axis=1)
+            if logits.dtype == np.float32 and overflowed.any():
+                # Products that overflow float32 (from inputs near 1e20, say)
+                # may still have a finite sum: redo those rows in float64.
+                _, logits[overflowed] = _core.forward(
+                    X[overflowed].astype(np.float64),
+                    [w.astype(np.float64) for w in self.coefs_],
+                    [b.astype(np.float64) for b in self.intercepts_],
+                )
         largest = np.finfo(logits.dtype).max / 4
         return np.clip(logits, -largest, largest, out=logits)
 
