@@ -4,18 +4,25 @@ import json
 import math
 import subprocess
 import sys
+import time
 from statistics import NormalDist
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.svm import SVC
 
 from sknumpynet.benchmarks import _report
 from sknumpynet.benchmarks.__main__ import main
-from sknumpynet.benchmarks._contenders import CONTENDER_NAMES
-from sknumpynet.benchmarks._run import ProgressGridSearchCV
+from sknumpynet.benchmarks._contenders import CONTENDER_NAMES, make_contenders
+from sknumpynet.benchmarks._run import (
+    ProgressGridSearchCV,
+    Settings,
+    _pipeline_key,
+    _timed_predictions,
+)
 from sknumpynet.benchmarks._stats import loglog_slope, wilson_interval
 
 PLOTS = sorted(_report.PLOT_FILES.values())
@@ -92,6 +99,49 @@ def test_progress_grid_search_gives_gridsearchcv_results():
     assert [(done, total) for done, total, _ in reports] == [(2, 3), (3, 3)]
 
 
+class _SlowPredictor:
+    """Predicts in `seconds` of (pretend) work."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def predict(self, X):
+        deadline = time.perf_counter() + self.seconds
+        while time.perf_counter() < deadline:
+            pass
+        return np.zeros(len(X))
+
+
+@pytest.mark.parametrize(
+    "seconds, budget, expected_runs",
+    [
+        (0.0, 60.0, 3),  # fast: the full number of repeats
+        (0.03, 0.05, 2),  # the second run crosses the budget: stop there
+        (0.03, 0.01, 1),  # a single run over the budget is still timed
+    ],
+)
+def test_prediction_timing_stops_at_the_repeats_or_the_budget(
+    seconds, budget, expected_runs
+):
+    settings = Settings(predict_repeats=3, predict_budget_s=budget)
+    _, runs = _timed_predictions(_SlowPredictor(seconds), np.zeros((2, 1)), settings)
+    assert len(runs) == expected_runs
+    assert all(run >= seconds for run in runs)
+
+
+def test_a_refit_is_shared_only_between_identical_pipelines():
+    pipelines = {
+        c.name: c.pipeline
+        for c in make_contenders(quick=True, n_features=64, gamma_scale=0.1, seed=0)
+    }
+    svc = pipelines["svc-default"]
+    assert _pipeline_key(clone(svc)) == _pipeline_key(pipelines["svc-tuned"])
+    assert _pipeline_key(svc) != _pipeline_key(clone(svc).set_params(clf__C=10.0))
+    assert _pipeline_key(svc) != _pipeline_key(pipelines["pca-svc"])
+    mlp = pipelines["sigmoid-mlp"]
+    assert _pipeline_key(mlp) != _pipeline_key(clone(mlp).set_params(clf__alpha=0.1))
+
+
 def test_check_results_names_missing_and_mistyped_fields():
     results = {"schema_version": "1", "run": {}}
     with pytest.raises(ValueError) as excinfo:
@@ -118,7 +168,7 @@ def test_import_sknumpynet_does_not_import_the_benchmarks():
     [
         (["--contenders", "svc,forest"], "unknown contender"),
         (["--scheduler-address", "tcp://127.0.0.1:8786"], "needs --backend dask"),
-        (["--predict-repeats", "2"], "at least 3"),
+        (["--predict-budget", "0"], "must be a positive number"),
     ],
 )
 def test_cli_rejects_bad_arguments(argv, message, capsys):
@@ -159,12 +209,16 @@ def test_cli_digits_quick_writes_every_file(tmp_path, capsys):
         assert np.sum(contender["confusion_matrix"]) == results["data"]["n_test"]
     assert {s["contender"] for s in results["scaling"]} == {"svc-tuned", "sigmoid-mlp"}
     curve = results["learning_curve"]
-    assert len(curve["train_loss"]) == len(curve["validation_accuracy"]) == 30
+    for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+        assert len(curve[key]) == 30, key
+    # The validation images are held out of the training set, not the test set.
+    assert curve["n_fit"] + curve["n_validation"] == results["data"]["n_train"]
     assert results["environment"]["blas"]
 
     table = pandas.read_csv(tmp_path / _report.CSV_FILE)
     accuracy = table[table.key == "[svc-tuned].test_accuracy"]["value"]
-    assert float(accuracy.iloc[0]) == results["contenders"][2]["test_accuracy"]
+    svc_tuned = next(c for c in results["contenders"] if c["name"] == "svc-tuned")
+    assert float(accuracy.iloc[0]) == svc_tuned["test_accuracy"]
 
     report = (tmp_path / _report.REPORT_FILE).read_text(encoding="utf-8")
     assert "Quick run" in report and "took" in report

@@ -122,9 +122,17 @@ def build_parser():
     )
     sizes.add_argument(
         "--predict-repeats",
-        type=_at_least_three,
+        type=_positive_int,
         metavar="R",
-        help="Predictions timed per model; the median is reported (default: 3).",
+        help="At most R predictions timed per model; the median is reported "
+        "with the number of runs (default: 3).",
+    )
+    sizes.add_argument(
+        "--predict-budget",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="Stop repeating a model's predictions once they have taken "
+        "SECONDS together; one is always timed (default: 60).",
     )
     parser.add_argument(
         "--blas-threads",
@@ -178,6 +186,7 @@ def main(argv=None):
         scaling_sizes=args.scaling_sizes,
         scaling_test_size=args.scaling_test_size,
         predict_repeats=args.predict_repeats,
+        predict_budget_s=args.predict_budget,
         blas_threads=args.blas_threads,
         data_home=args.data_home,
     )
@@ -218,10 +227,10 @@ def _positive_int(text):
     return value
 
 
-def _at_least_three(text):
-    value = int(text)
-    if value < 3:
-        raise argparse.ArgumentTypeError(f"must be at least 3, got {text}")
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
 
 

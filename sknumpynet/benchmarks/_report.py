@@ -54,6 +54,7 @@ _CONTENDER = {
     "n_failed": int,
     "candidates": [{"params": dict, "cv_mean": Nullable(NUMBER), "rank": int}],
     "fit_s": NUMBER,
+    "fit_cpu_s": NUMBER,
     "predict_s": NUMBER,
     "predict_s_runs": [NUMBER],
     "n_test": int,
@@ -63,6 +64,7 @@ _CONTENDER = {
     "model_bytes": int,
     "fit_warnings": [str],
     "confusion_matrix": [[int]],
+    "refit_shared_with": Nullable(str),
 }
 # The fields that report.md and the plots read, with their types; a list holds
 # items of the one type it contains.
@@ -72,6 +74,7 @@ RESULTS_SCHEMA = {
         "started": str,
         "finished": str,
         "duration_s": NUMBER,
+        "main_process_cpu_s": NUMBER,
         "command": Nullable(str),
         "settings": {
             "dataset": str,
@@ -81,6 +84,7 @@ RESULTS_SCHEMA = {
             "backend": str,
             "cv_folds": int,
             "predict_repeats": int,
+            "predict_budget_s": NUMBER,
             "blas_threads": Nullable(int),
         },
         "search_backend": {"backend": str},
@@ -111,10 +115,11 @@ RESULTS_SCHEMA = {
             "n_validation": int,
             "epochs": [int],
             "train_loss": [NUMBER],
+            "val_loss": [NUMBER],
             "train_accuracy": [NUMBER],
-            "validation_accuracy": [NUMBER],
+            "val_accuracy": [NUMBER],
             "best_epoch": int,
-            "best_validation_accuracy": NUMBER,
+            "best_val_accuracy": NUMBER,
             "params": dict,
         }
     ),
@@ -313,7 +318,8 @@ def _header(results):
     lines += [
         f"- Run on {run['started']} and took **{_minutes(run['duration_s'])}** "
         "(every step below, measured by this run; writing this report not "
-        "included).",
+        f"included). The main process used {_minutes(run['main_process_cpu_s'])} "
+        "of CPU (the grid searches' workers not counted).",
         f"- Machine: {env['cpu_model']}, {env['usable_cores']} usable cores "
         f"({env['cpu_count']} CPUs); BLAS: {_blas(env)}"
         f"{_blas_limit(settings)}.",
@@ -330,13 +336,13 @@ def _header(results):
 
 def _main_table(results):
     data = results["data"]
-    repeats = results["run"]["settings"]["predict_repeats"]
     rows = [
         "## Accuracy and time",
         "",
         "| Contender | Best parameters | CV accuracy (mean ± std) | "
-        "Test accuracy [95 % CI] | Fit (s) | Predict (s) | Model size |",
-        "|---|---|---|---|---:|---:|---:|",
+        "Test accuracy [95 % CI] | Fit (s) | Fit CPU (s) | Predict (s) | "
+        "Model size |",
+        "|---|---|---|---|---:|---:|---:|---:|",
     ]
     for c in results["contenders"]:
         cv = (
@@ -350,23 +356,46 @@ def _main_table(results):
             else "the book's, fixed (see below)"
         )
         low, high = c["test_accuracy_ci95"]
+        shared = c["refit_shared_with"]
+        fit = f"{c['fit_s']:.1f}" + (f" (same fit as {shared})" if shared else "")
         rows.append(
             f"| {c['title']} | {params} | {cv} | "
             f"{c['test_accuracy']:.4f} [{low:.4f}, {high:.4f}] | "
-            f"{c['fit_s']:.1f} | {c['predict_s']:.2f} | "
+            f"{fit} | {c['fit_cpu_s']:.1f} | {_predict_text(c, results)} | "
             f"{_bytes_text(c['model_bytes'])} |"
         )
     rows += [
         "",
         f"Fit: one measured fit of the pipeline with its best parameters on "
-        f"all {data['n_train']} training images (a single fit, not repeated). "
-        f"Predict: median of {repeats} predictions of the {data['n_test']} test "
+        f"all {data['n_train']} training images (a single fit, not repeated), "
+        "wall-clock time. Fit CPU: the CPU time of that fit, all threads "
+        "together; for a single-threaded fit (SVC, LinearSVC), CPU time well "
+        "below wall time means the fit waited for a CPU that other work was "
+        f"using. Predict: {_predict_rule(results)}, of the {data['n_test']} test "
         f"images. Test accuracy: with its 95 % Wilson score interval over the "
         f"{data['n_test']} test images. Model size: bytes of the pickled "
         f"fitted pipeline. CV: accuracy of the best candidate on the "
         f"{data['cv_folds']} folds.",
     ]
     return "\n".join(rows)
+
+
+def _predict_rule(results):
+    settings = results["run"]["settings"]
+    return (
+        f"median of {settings['predict_repeats']} timed predictions, or of "
+        f"fewer (their number in parentheses) when they had already taken "
+        f"{settings['predict_budget_s']:g} s together"
+    )
+
+
+def _predict_text(timed, results, digits=2):
+    """The median prediction time, with the number of runs if it is short."""
+    runs = len(timed["predict_s_runs"])
+    text = f"{timed['predict_s']:.{digits}f}"
+    if runs < results["run"]["settings"]["predict_repeats"]:
+        text += f" ({runs} run{'s' * (runs > 1)})"
+    return text
 
 
 def _replication(results):
@@ -405,7 +434,6 @@ def _replication(results):
 def _scaling_tables(results):
     if not results["scaling"]:
         return ""
-    repeats = results["run"]["settings"]["predict_repeats"]
     text = ["## Scaling with the number of training images", ""]
     for study in results["scaling"]:
         text += [
@@ -420,14 +448,15 @@ def _scaling_tables(results):
             mark = " (main refit)" if point["fit_is_main_refit"] else ""
             text.append(
                 f"| {point['n_train']}{mark} | {point['fit_s']:.2f} | "
-                f"{point['predict_s']:.3f} | {point['accuracy']:.4f} |"
+                f"{_predict_text(point, results, digits=3)} | "
+                f"{point['accuracy']:.4f} |"
             )
         text.append("")
     text.append(
         "Each size is a stratified random subset of the training set, fitted "
         "once; the largest is the refit of the table above, not fitted again. "
-        f"Predict: median of {repeats} predictions of the same stratified "
-        "subset of the test set, which also gives the accuracy."
+        f"Predict: {_predict_rule(results)}, of the same stratified subset of "
+        "the test set, which also gives the accuracy."
     )
     return "\n".join(text)
 
@@ -442,17 +471,23 @@ def _learning_curve(results):
         f"Trained with its tuned parameters on {curve['n_fit']} training images, "
         f"{curve['n_validation']} others held out for validation (the test set "
         f"is not used). Best validation accuracy "
-        f"**{curve['best_validation_accuracy']:.4f}** after epoch "
-        f"{curve['best_epoch']} of {len(curve['epochs'])}.",
+        f"**{curve['best_val_accuracy']:.4f}** after epoch "
+        f"{curve['best_epoch']} of {len(curve['epochs'])}. From the "
+        "classifier's `history_`: training loss and accuracy are running "
+        "figures over the epoch's mini-batches, each measured just before its "
+        "update; validation loss and accuracy are measured on the held-out "
+        "images after the epoch. Both losses include the same L2 penalty, so "
+        "they compare.",
         "",
-        "| Epoch | Training loss | Training accuracy | Validation accuracy |",
-        "|---:|---:|---:|---:|",
+        "| Epoch | Training loss | Validation loss | Training accuracy | "
+        "Validation accuracy |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for i, epoch in enumerate(curve["epochs"]):
         text.append(
             f"| {epoch} | {curve['train_loss'][i]:.4f} | "
-            f"{curve['train_accuracy'][i]:.4f} | "
-            f"{curve['validation_accuracy'][i]:.4f} |"
+            f"{curve['val_loss'][i]:.4f} | {curve['train_accuracy'][i]:.4f} | "
+            f"{curve['val_accuracy'][i]:.4f} |"
         )
     return "\n".join(text)
 
@@ -597,12 +632,31 @@ def _plot_accuracy_vs_time(results, Figure):
                 label=c["title"],
             )
         ax.set_xscale("log")
+        _label_log_axis(ax.xaxis, [c[key] for c in results["contenders"]])
         ax.set_xlabel(label)
-        ax.grid(True, alpha=0.3)
+        ax.grid(True, which="both", alpha=0.3)
     axes[0].set_ylabel("test accuracy (95 % Wilson interval)")
-    axes[1].legend(fontsize="small", loc="lower right")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=3)
     figure.suptitle(f"{results['data']['name']}: accuracy against time")
     return figure
+
+
+def _label_log_axis(axis, values):
+    """Plain-number labels on a log axis, few enough not to overlap.
+
+    Over a span of up to about two decades, the labels are at 1, 2 and 5
+    times the powers of ten; over a wider span, at the powers of ten only.
+    Minor ticks stay, unlabelled.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    positive = [value for value in values if value > 0]
+    span = math.log10(max(positive) / min(positive)) if positive else 0.0
+    subs = (1.0, 2.0, 5.0) if span <= 2.2 else (1.0,)
+    axis.set_major_locator(LogLocator(subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _plot_scaling(results, Figure):
@@ -610,12 +664,17 @@ def _plot_scaling(results, Figure):
         return None
     figure = Figure(figsize=(13, 4.2), layout="constrained")
     axes = figure.subplots(1, 3)
+    points = [p for study in results["scaling"] for p in study["points"]]
     for study in results["scaling"]:
         sizes = [p["n_train"] for p in study["points"]]
         label = f"{study['contender']} (fit ~ n^{study['fit_loglog_slope']:.2f})"
         axes[0].loglog(sizes, [p["fit_s"] for p in study["points"]], "o-", label=label)
         axes[1].loglog(sizes, [p["predict_s"] for p in study["points"]], "o-")
         axes[2].semilogx(sizes, [p["accuracy"] for p in study["points"]], "o-")
+    for ax in axes:
+        _label_log_axis(ax.xaxis, [p["n_train"] for p in points])
+    _label_log_axis(axes[0].yaxis, [p["fit_s"] for p in points])
+    _label_log_axis(axes[1].yaxis, [p["predict_s"] for p in points])
     n_test = results["scaling"][0]["n_test"]
     for ax, ylabel in zip(
         axes,
@@ -636,22 +695,24 @@ def _plot_learning_curve(results, Figure):
         return None
     figure = Figure(figsize=(10, 4), layout="constrained")
     loss_ax, accuracy_ax = figure.subplots(1, 2)
-    loss_ax.plot(curve["epochs"], curve["train_loss"], "o-", label="training")
-    loss_ax.set_xlabel("epoch")
-    loss_ax.set_ylabel("training objective (loss_curve_)")
-    loss_ax.legend()
-    accuracy_ax.plot(curve["epochs"], curve["train_accuracy"], "o-", label="training")
-    accuracy_ax.plot(
-        curve["epochs"], curve["validation_accuracy"], "o-", label="validation"
-    )
-    accuracy_ax.set_xlabel("epoch")
-    accuracy_ax.set_ylabel("accuracy")
-    accuracy_ax.legend()
-    for ax in (loss_ax, accuracy_ax):
+    epochs = curve["epochs"]
+    for ax, key, ylabel in (
+        (loss_ax, "loss", "loss (cost + L2 penalty)"),
+        (accuracy_ax, "accuracy", "accuracy (training: running, over the epoch)"),
+    ):
+        ax.plot(epochs, curve[f"train_{key}"], "o-", markersize=3, label="training")
+        ax.plot(epochs, curve[f"val_{key}"], "o-", markersize=3, label="validation")
+        ax.axvline(curve["best_epoch"], color="0.6", linestyle=":", linewidth=1)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
         ax.grid(True, alpha=0.3)
+        ax.legend()
+    loss_ax.set_yscale("log")
+    _label_log_axis(loss_ax.yaxis, curve["train_loss"] + curve["val_loss"])
     figure.suptitle(
         f"Tuned SigmoidMLPClassifier: {curve['n_fit']} training, "
-        f"{curve['n_validation']} validation images"
+        f"{curve['n_validation']} validation images (dotted: best validation "
+        f"accuracy, epoch {curve['best_epoch']})"
     )
     return figure
 
