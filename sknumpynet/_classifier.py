@@ -503,7 +503,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             y = column_or_1d(y, warn=True)
         _check_targets(y)
         sample_weight = self._check_weights(X, y, sample_weight, incremental)
-        Y = self._encode_targets(y, sample_weight, reuse_weights, incremental)
+        Y = self._encode_targets(y, X.dtype, sample_weight, reuse_weights, incremental)
         if not reuse_weights:
             self._initialize(X, Y, hidden_sizes)
         train_idx, validation = self._validation_set(
@@ -568,7 +568,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             sample_weight, X.dtype, self.alpha, self.class_weight is not None
         )
 
-    def _encode_targets(self, y, sample_weight, reuse_weights, incremental):
+    def _encode_targets(self, y, dtype, sample_weight, reuse_weights, incremental):
         """Fit the label binarizer if needed and return the target matrix."""
         multilabel = type_of_target(y).startswith("multilabel")
         if not reuse_weights and not incremental:
@@ -606,14 +606,18 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 "calls to fit with warm_start or to partial_fit."
             )
         self.out_activation_ = self._choose_output_activation(multilabel)
-        return self._target_matrix(y)
+        return self._target_matrix(y, dtype)
 
-    def _target_matrix(self, y):
-        """The indicator matrix of ``y``, one column per output unit."""
+    def _target_matrix(self, y, dtype):
+        """The indicator matrix of ``y``, one column per output unit.
+
+        It has the dtype of the data, so that the arithmetic with it on each
+        mini-batch needs no casts.
+        """
         Y = self._label_binarizer.transform(y)
         if Y.shape[1] == 1 and self.out_activation_ == "softmax":
             Y = np.hstack([1 - Y, Y])  # softmax needs one unit per class
-        return Y
+        return Y.astype(dtype)
 
     def _choose_output_activation(self, multilabel):
         if self.output_activation == "auto":
@@ -744,7 +748,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         weight = _check_sample_weight(
             sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
         )
-        Y_val = self._target_matrix(y_val).astype(dtype)
+        Y_val = self._target_matrix(y_val, dtype)
         return _ValidationSet(X_val, Y_val, y_val, weight)
 
     def _validation_split(self, y, sample_weight):

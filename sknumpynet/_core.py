@@ -39,7 +39,6 @@ import itertools
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 from scipy.special import expit, log_expit
 
 LOSSES = ("cross_entropy", "squared_error")
@@ -357,13 +356,16 @@ def backward(activations, delta, params, l2, grads, dropout=0.0):
         The dropout probability the activations were computed with.
     """
     keep = 1.0 - dropout
+    # A product with a vector of ones sums delta's columns, several times
+    # faster than np.sum on a batch of a few hundred rows.
+    ones = np.ones(len(delta), delta.dtype)
     for layer in range(len(params.coefs) - 1, -1, -1):
         inputs = activations[layer]
-        if sparse.issparse(inputs):
-            grads.coefs[layer][...] = inputs.T @ delta
-        else:
+        if isinstance(inputs, np.ndarray):
             np.matmul(inputs.T, delta, out=grads.coefs[layer])
-        np.sum(delta, axis=0, out=grads.intercepts[layer])
+        else:  # a sparse matrix
+            grads.coefs[layer][...] = inputs.T @ delta
+        np.matmul(ones, delta, out=grads.intercepts[layer])
         if layer > 0:
             # sigmoid'(z) = a * (1 - a). Under inverted dropout the stored
             # activation is d = a * mask / keep, and d(d)/dz = d * (1 - keep * d):
