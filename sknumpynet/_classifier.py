@@ -817,7 +817,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         # The logits of each mini-batch, kept for the epoch's training accuracy.
         epoch_logits = np.empty((len(train_idx), Y.shape[1]), dtype=X.dtype)
 
-        best_flat, best_epoch, stopped = None, None, False
+        best_state, best_epoch, stopped = None, None, False
         with (
             _stop_requests() as stop_requested,
             np.errstate(over="ignore", invalid="ignore"),
@@ -827,7 +827,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                     epoch_ctx = callback_ctx.subcontext(task_name="epoch")
                     epoch_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
                     started = time.perf_counter()
-                    epoch_start = params.flat.copy()
+                    # What a diverged epoch rolls back: the weights, the
+                    # optimiser's momentum and the count of samples seen.
+                    epoch_start = params.flat.copy(), self._velocity.copy(), self.t_
                     order = (
                         self._rng.permutation(train_idx) if self.shuffle else train_idx
                     )
@@ -837,7 +839,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                         learning_rate, epoch_logits, stop_requested,
                     )  # fmt: skip
                     if math.isinf(cost) or not np.isfinite(params.flat).all():
-                        params.flat[:] = epoch_start
+                        params.flat[:], self._velocity[:], self.t_ = epoch_start
                         epoch_ctx.call_on_fit_task_end(estimator=self)
                         warnings.warn(
                             self._divergence_message(best_epoch), ConvergenceWarning
@@ -862,7 +864,8 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                     record["seconds"] = time.perf_counter() - started
                     stop, is_best = self._end_epoch(record, early_stop)
                     if is_best:
-                        best_flat, best_epoch = params.flat.copy(), self.n_iter_
+                        best_state = params.flat.copy(), self._velocity.copy()
+                        best_epoch = self.n_iter_
                     # A callback may ask to stop, as the stopping rule may.
                     stop |= epoch_ctx.call_on_fit_task_end(
                         estimator=self,
@@ -880,8 +883,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                     f"epochs ({self.t_} samples seen); the model keeps {kept}.",
                     UserWarning,
                 )
-        if best_flat is not None:
-            params.flat[:] = best_flat
+        if best_state is not None:
+            # The best epoch's momentum too: a later partial_fit continues from
+            # that epoch, not with the momentum of the epochs after it.
+            params.flat[:], self._velocity[:] = best_state
         if not stopped and not incremental:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "

@@ -289,6 +289,12 @@ def test_early_stopping_restores_the_best_weights(digits):
     _fit_quietly(best_epoch_model, X_train, y_train)
     for a, b in zip(best_epoch_model.coefs_, clf.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
+    # The optimiser's momentum is that of the best epoch too: training on
+    # continues as it would have from there.
+    for model in (clf, best_epoch_model):
+        model.set_params(shuffle=False).partial_fit(X_train, y_train)
+    for a, b in zip(best_epoch_model.coefs_, clf.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_adaptive_learning_rate_halves_until_one_128th():

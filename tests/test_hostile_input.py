@@ -738,6 +738,29 @@ def test_divergence_in_partial_fit_keeps_the_weights_from_before_the_call(
     _assert_valid_probabilities(clf, X)
 
 
+def test_training_after_a_diverged_partial_fit_continues_as_if_it_never_ran(
+    monkeypatch,
+):
+    """A diverged epoch rolls back the momentum and the sample count too."""
+    untouched, recovered = _net(shuffle=False), _net(shuffle=False)
+    for clf in (untouched, recovered):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+    with monkeypatch.context() as patch:
+        # The second mini-batch diverges, after the first has moved the momentum.
+        patch.setattr(_classifier._core, "sgd_step", _diverging_step(2))
+        with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 2\b"):
+            recovered.partial_fit(X, y)
+    for clf in (untouched, recovered):
+        clf.partial_fit(X, y)
+    assert recovered.t_ == untouched.t_ and recovered.n_iter_ == untouched.n_iter_
+    for a, b in zip(
+        recovered.coefs_ + recovered.intercepts_,
+        untouched.coefs_ + untouched.intercepts_,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize(
     "params",
     [
