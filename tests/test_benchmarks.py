@@ -5,6 +5,7 @@ import math
 import subprocess
 import sys
 import time
+from pathlib import Path
 from statistics import NormalDist
 
 import numpy as np
@@ -22,6 +23,7 @@ from sknumpynet.benchmarks._run import (
     Settings,
     _pipeline_key,
     _timed_predictions,
+    source_commit,
 )
 from sknumpynet.benchmarks._stats import loglog_slope, wilson_interval
 
@@ -150,6 +152,20 @@ def test_check_results_names_missing_and_mistyped_fields():
     assert "results.schema_version should be int" in message
     assert "results.run.duration_s is missing" in message
     assert "results.contenders is missing" in message
+
+
+def test_source_commit_names_the_checkout_that_runs():
+    """The report records which commit produced it, when it ran from a checkout."""
+    commit = source_commit()
+    repository = Path(_report.__file__).resolve().parents[2]
+    if not (repository / ".git").exists():
+        assert commit is None  # an installed copy: no commit describes its source
+        return
+    head = subprocess.run(
+        ["git", "-C", str(repository), "rev-parse", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert commit in (head, f"{head} with uncommitted changes")
 
 
 def test_import_sknumpynet_does_not_import_the_benchmarks():

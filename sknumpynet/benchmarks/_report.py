@@ -96,6 +96,7 @@ RESULTS_SCHEMA = {
         "cpu_count": int,
         "usable_cores": int,
         "libraries": dict,
+        "sknumpynet_commit": Nullable(str),
         "blas": [dict],
     },
     "data": {
@@ -530,9 +531,17 @@ def _environment(results):
             "",
             f"- Python {env['python']} on {env['platform']}",
             f"- {versions}",
+            f"- sknumpynet source: {_commit_description(env)}",
             f"- CPU: {env['cpu_model']}; BLAS: {_blas(env)}",
         ]
     )
+
+
+def _commit_description(env):
+    commit = env.get("sknumpynet_commit")  # absent from reports before it was recorded
+    if commit is None:
+        return "an installed copy, not a git checkout (no commit recorded)"
+    return f"git commit {commit}"
 
 
 def _blas(env):

@@ -19,6 +19,7 @@ import os
 import pickle
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from numbers import Integral
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -361,11 +363,42 @@ def describe_environment():
         "cpu_count": os.cpu_count(),
         "usable_cores": usable_cores,
         "libraries": {name: _version(name) for name in LIBRARIES},
+        "sknumpynet_commit": source_commit(),
         "blas": [
             {key: _jsonable(value) for key, value in pool.items()}
             for pool in threadpool_info()
         ],
     }
+
+
+def source_commit():
+    """The git commit of the sknumpynet source that runs, if it is a checkout.
+
+    Returns
+    -------
+    commit : str or None
+        The commit hash, followed by ``" with uncommitted changes"`` when the
+        checkout's tracked files differ from it; None when sknumpynet runs
+        from an installed copy (or git is missing), whose source no commit
+        names.
+    """
+    package_dir = Path(__file__).resolve().parents[1]
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(package_dir), *args],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+
+    try:
+        # A copy installed inside some other repository is not its checkout.
+        if Path(git("rev-parse", "--show-toplevel")) != package_dir.parent:
+            return None
+        commit = git("rev-parse", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def cpu_model():
