@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 from sklearn.svm import SVC
 
 from sknumpynet.benchmarks import _report
@@ -144,6 +144,23 @@ def test_a_refit_is_shared_only_between_identical_pipelines():
     assert _pipeline_key(mlp) != _pipeline_key(clone(mlp).set_params(clf__alpha=0.1))
 
 
+@pytest.mark.parametrize(
+    "default, tuned",
+    [("sigmoid-mlp-default", "sigmoid-mlp"), ("svc-default", "svc-tuned")],
+)
+def test_each_defaults_row_is_a_candidate_of_its_tuned_grid(default, tuned):
+    """So that the full run cross-validates the defaults once, not twice."""
+    contenders = {
+        c.name: c
+        for c in make_contenders(quick=False, n_features=784, gamma_scale=0.01, seed=0)
+    }
+    candidates = {
+        _pipeline_key(clone(contenders[tuned].pipeline).set_params(**params))
+        for params in ParameterGrid(contenders[tuned].grid)
+    }
+    assert _pipeline_key(contenders[default].pipeline) in candidates
+
+
 def test_check_results_names_missing_and_mistyped_fields():
     results = {"schema_version": "1", "run": {}}
     with pytest.raises(ValueError) as excinfo:
@@ -224,6 +241,17 @@ def test_cli_digits_quick_writes_every_file(tmp_path, capsys):
         assert contender["predict_s"] == np.median(contender["predict_s_runs"])
         assert np.sum(contender["confusion_matrix"]) == results["data"]["n_test"]
     assert {s["contender"] for s in results["scaling"]} == {"svc-tuned", "sigmoid-mlp"}
+    # SVC's defaults are a candidate of the tuned grid: cross-validated once.
+    by_name = {c["name"]: c for c in results["contenders"]}
+    (twin,) = [
+        candidate
+        for candidate in by_name["svc-tuned"]["candidates"]
+        if candidate["params"] == {"clf__C": 1.0, "clf__gamma": "scale"}
+    ]
+    assert by_name["svc-default"]["cv_shared_with"] == "svc-tuned"
+    assert by_name["svc-default"]["cv_fold_scores"] == twin["fold_scores"]
+    assert by_name["svc-default"]["cv_mean"] == twin["cv_mean"]
+    assert by_name["svc-tuned"]["cv_shared_with"] is None
     curve = results["learning_curve"]
     for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
         assert len(curve[key]) == 30, key

@@ -65,6 +65,7 @@ _CONTENDER = {
     "fit_warnings": [str],
     "confusion_matrix": [[int]],
     "refit_shared_with": Nullable(str),
+    "cv_shared_with": Nullable(str),
 }
 # The fields that report.md and the plots read, with their types; a list holds
 # items of the one type it contains.
@@ -505,11 +506,17 @@ def _plots(results):
 def _grids(results):
     text = ["## What was tuned", ""]
     for c in results["contenders"]:
-        search = (
-            f"{c['n_candidates']} candidates, searched in {c['search_s']:.1f} s"
-            if c["searched"]
-            else "not searched"
-        )
+        if not c["searched"]:
+            search = "not searched"
+        elif c["cv_shared_with"]:
+            search = (
+                f"not searched again: a candidate of `{c['cv_shared_with']}`'s grid, "
+                "whose CV scores on the same folds it shows"
+            )
+        else:
+            search = (
+                f"{c['n_candidates']} candidates, searched in {c['search_s']:.1f} s"
+            )
         failed = f", {c['n_failed']} failed" if c["n_failed"] else ""
         text += [
             f"- **{c['title']}** (`{c['name']}`): {search}{failed}. {c['note']}",

@@ -532,15 +532,22 @@ def _run_steps(settings, progress, command):
         contenders = [c for c in contenders if c.name in settings.contenders]
     scaling_names = [c.name for c in contenders if c.name in SCALING_CONTENDERS]
 
-    records, fitted = [], {}
+    records, fitted, cross_validated = [], {}, {}
     with search_backend(settings, progress) as backend:
-        for contender in contenders:
-            search = run_search(contender, X_cv, y_cv, folds, settings, progress)
+        # Grids first, so that a defaults row whose pipeline is a candidate of
+        # its tuned twin's grid takes that candidate's CV scores.
+        for contender in sorted(contenders, key=lambda c: not c.grid):
+            search = run_search(
+                contender, X_cv, y_cv, folds, settings, progress,
+                earlier=cross_validated,
+            )  # fmt: skip
             model, record = refit_and_test(
                 contender, search, data, settings, progress, earlier=fitted
             )
             records.append(record)
             fitted[contender.name] = (model, record)
+    order = [c.name for c in contenders]
+    records.sort(key=lambda record: order.index(record["name"]))
 
     learning_curve = None
     if SIGMOID_MLP in fitted:
@@ -605,8 +612,13 @@ def count_steps(settings, *, write_step=True):
     return 1 + 2 * len(names) + (SIGMOID_MLP in names) + n_scaling + write_step
 
 
-def run_search(contender, X_cv, y_cv, folds, settings, progress):
+def run_search(contender, X_cv, y_cv, folds, settings, progress, earlier=None):
     """Cross-validate the grid of a contender on the shared folds.
+
+    A contender with no grid (one candidate: its pipeline as it is) that an
+    earlier search already cross-validated on these folds takes that
+    candidate's scores rather than computing them again; the result names
+    the search in ``cv_shared_with``.
 
     Parameters
     ----------
@@ -625,6 +637,10 @@ def run_search(contender, X_cv, y_cv, folds, settings, progress):
     progress : Progress
         Where to report.
 
+    earlier : dict, default=None
+        ``{pipeline key: (contender name, candidate)}`` of every candidate
+        cross-validated before; this search's candidates are added to it.
+
     Returns
     -------
     search : dict
@@ -633,6 +649,7 @@ def run_search(contender, X_cv, y_cv, folds, settings, progress):
         For a contender that is not searched, only its parameters.
     """
     progress.step(f"{contender.name}: grid search")
+    earlier = {} if earlier is None else earlier
     if not contender.searched:
         progress.note("not searched: the book's parameters, as they are")
         return {
@@ -645,6 +662,26 @@ def run_search(contender, X_cv, y_cv, folds, settings, progress):
             "cv_fold_scores": None,
             "n_failed": 0,
             "candidates": [],
+            "cv_shared_with": None,
+        }
+    key = _pipeline_key(contender.pipeline)
+    if not contender.grid and key in earlier:
+        twin_name, candidate = earlier[key]
+        progress.note(
+            f"a candidate of {twin_name}'s grid: its CV scores reused, "
+            f"accuracy {candidate['cv_mean']:.4f}"
+        )
+        return {
+            "searched": True,
+            "best_params": {},
+            "n_candidates": 1,
+            "search_s": None,
+            "cv_mean": candidate["cv_mean"],
+            "cv_std": candidate["cv_std"],
+            "cv_fold_scores": candidate["fold_scores"],
+            "n_failed": int(candidate["cv_mean"] is None),
+            "candidates": [candidate],
+            "cv_shared_with": twin_name,
         }
     with joblib.parallel_config(backend=settings.backend, n_jobs=settings.n_jobs):
         chunk_size = max(1, joblib.effective_n_jobs(settings.n_jobs))
@@ -666,7 +703,13 @@ def run_search(contender, X_cv, y_cv, folds, settings, progress):
             warnings.simplefilter("ignore", ConvergenceWarning)
             search.fit(X_cv, y_cv)
         search_s = time.perf_counter() - start
-    return _summarise_search(search, search_s, len(folds), progress)
+    summary = _summarise_search(search, search_s, len(folds), progress)
+    for params, candidate in zip(
+        search.cv_results_["params"], summary["candidates"], strict=True
+    ):
+        pipeline = clone(contender.pipeline).set_params(**params)
+        earlier.setdefault(_pipeline_key(pipeline), (contender.name, candidate))
+    return summary
 
 
 def _summarise_search(search, search_s, n_folds, progress):
@@ -679,6 +722,9 @@ def _summarise_search(search, search_s, n_folds, progress):
             "cv_mean": _finite_or_none(cv["mean_test_score"][i]),
             "cv_std": _finite_or_none(cv["std_test_score"][i]),
             "rank": int(cv["rank_test_score"][i]),
+            "fold_scores": [
+                _finite_or_none(cv[f"split{k}_test_score"][i]) for k in range(n_folds)
+            ],
             "mean_fit_s": float(cv["mean_fit_time"][i]),
             "mean_score_s": float(cv["mean_score_time"][i]),
         }
@@ -699,6 +745,7 @@ def _summarise_search(search, search_s, n_folds, progress):
         "cv_fold_scores": fold_scores,
         "n_failed": int(np.sum(~np.isfinite(cv["mean_test_score"]))),
         "candidates": candidates,
+        "cv_shared_with": None,
     }
 
 
@@ -706,9 +753,9 @@ def refit_and_test(contender, search, data, settings, progress, earlier=None):
     """Fit the best pipeline on the whole training set and test it.
 
     If an earlier contender's refit is the very same pipeline (same steps,
-    same parameters, seeds included: the tuned SVC when the defaults win its
-    grid), its fitted model and measurements are reused rather than measured
-    a second time, and the record says so in ``refit_shared_with``.
+    same parameters, seeds included: SVC's defaults when they win the tuned
+    SVC's grid), its fitted model and measurements are reused rather than
+    measured a second time, and the record says so in ``refit_shared_with``.
 
     Parameters
     ----------
@@ -793,7 +840,7 @@ def refit_and_test(contender, search, data, settings, progress, earlier=None):
 
 def _pipeline_key(model):
     """What makes two pipelines the same model: their steps and parameters."""
-    steps = [type(step).__qualname__ for _, step in model.steps]
+    steps = tuple(type(step).__qualname__ for _, step in model.steps)
     params = _jsonable(_searched_and_fixed_params(model))
     return steps, json.dumps(params, sort_keys=True)
 
