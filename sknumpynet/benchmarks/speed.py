@@ -37,8 +37,18 @@ from sknumpynet.benchmarks._stats import loglog_slope
 from sknumpynet.datasets import load_mnist
 
 # Target 3: a configuration meant to beat SVC's 98.37 % in <= 60 s. The best
-# one measured so far (one wide hidden layer, L2) still falls short of 98.5 %.
-HIGH_ACCURACY_PARAMS = dict(hidden_layer_sizes=(800,), max_iter=20)
+# of about 40 measured (widths 100 to 800, two hidden layers, dropout 0.2 to
+# 0.5, L2, batches of 50 to 200, the three schedules, and step decays
+# emulated with warm_start) reached 98.3-98.4 %, short of 98.5 %: without
+# dropout the training accuracy reaches 99.9 % while the test accuracy stays
+# at 98.2 %, the usual limit of one hidden layer without data augmentation.
+HIGH_ACCURACY_PARAMS = dict(
+    hidden_layer_sizes=(300,),
+    init="glorot",
+    dropout=0.3,
+    batch_size=100,
+    max_iter=35,
+)
 
 
 def interleaved_medians(runs, repeats):
