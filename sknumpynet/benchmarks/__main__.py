@@ -22,8 +22,8 @@ whole training set and tested on the official test set; then fit time,
 prediction time and accuracy are measured against the training-set size for
 the tuned SVC and SigmoidMLPClassifier. Writes results.json, results.csv,
 report.md and PNG plots (with matplotlib) to --output. Progress goes to stderr.
-The full MNIST run took 41 minutes here, on 2 cores shared with other work
-(see docs/benchmarks/README.md); --quick about a minute.
+The full MNIST run took 28 minutes here, on 2 cores with nothing else
+running (see docs/benchmarks.md); --quick about a minute.
 """
 
 
