@@ -667,9 +667,10 @@ def run_search(contender, X_cv, y_cv, folds, settings, progress, earlier=None):
     key = _pipeline_key(contender.pipeline)
     if not contender.grid and key in earlier:
         twin_name, candidate = earlier[key]
+        mean = math.nan if candidate["cv_mean"] is None else candidate["cv_mean"]
         progress.note(
             f"a candidate of {twin_name}'s grid: its CV scores reused, "
-            f"accuracy {candidate['cv_mean']:.4f}"
+            f"accuracy {mean:.4f}"
         )
         return {
             "searched": True,
@@ -715,7 +716,6 @@ def run_search(contender, X_cv, y_cv, folds, settings, progress, earlier=None):
 def _summarise_search(search, search_s, n_folds, progress):
     cv = search.cv_results_
     best = search.best_index_
-    fold_scores = [float(cv[f"split{k}_test_score"][best]) for k in range(n_folds)]
     candidates = [
         {
             "params": _jsonable(params),
@@ -742,7 +742,7 @@ def _summarise_search(search, search_s, n_folds, progress):
         "search_s": search_s,
         "cv_mean": float(cv["mean_test_score"][best]),
         "cv_std": float(cv["std_test_score"][best]),
-        "cv_fold_scores": fold_scores,
+        "cv_fold_scores": candidates[best]["fold_scores"],
         "n_failed": int(np.sum(~np.isfinite(cv["mean_test_score"]))),
         "candidates": candidates,
         "cv_shared_with": None,
