@@ -786,21 +786,38 @@ def _replay_best_epoch(params, best_epoch):
     return _fit_quietly(_net(**params, max_iter=best_epoch), X, y)
 
 
-def test_divergence_with_early_stopping_keeps_the_best_epoch_and_says_so(monkeypatch):
+@pytest.mark.parametrize(
+    "make_step, warning, message",
+    [
+        (
+            lambda n_batches: _diverging_step(7 * n_batches),
+            ConvergenceWarning,
+            r"diverged in epoch 7: .* so the weights of epoch {best_epoch} \(the best "
+            r"validation score\) were kept",
+        ),
+        (
+            lambda n_batches: _interrupting_step(6 * n_batches + 2),
+            UserWarning,
+            r"interrupted by user after 6 complete epochs .*; the model keeps the "
+            r"weights of epoch {best_epoch} \(the best validation score\)",
+        ),
+    ],
+    ids=["divergence", "interruption"],
+)
+def test_early_stopping_keeps_the_best_epoch_when_training_breaks_off_and_says_so(
+    monkeypatch, make_step, warning, message
+):
+    """Divergence in epoch 7, or Ctrl-C in it, keeps the best epoch's weights."""
     # A learning rate this large makes the validation score wander.
     params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
     n_batches = 3  # 27 training samples in batches of 9
-    monkeypatch.setattr(_classifier._core, "sgd_step", _diverging_step(7 * n_batches))
-    with pytest.warns(ConvergenceWarning) as record:
+    monkeypatch.setattr(_classifier._core, "sgd_step", make_step(n_batches))
+    with pytest.warns(warning) as record:
         clf = _net(**params, max_iter=20).fit(X, y)
     best_epoch = int(np.argmax(clf.validation_scores_)) + 1
     assert clf.n_iter_ == 6 and best_epoch < 6, "the test needs a best epoch before 6"
-    message = str(record[0].message)
-    assert re.search(
-        rf"diverged in epoch 7: .* so the weights of epoch {best_epoch} \(the best "
-        r"validation score\) were kept",
-        message,
-    ), message
+    text = str(record[0].message)
+    assert re.search(message.format(best_epoch=best_epoch), text), text
     monkeypatch.undo()
     best = _replay_best_epoch(params, best_epoch)
     for kept, replayed in zip(clf.coefs_, best.coefs_, strict=True):
@@ -846,27 +863,3 @@ def test_keyboard_interrupt_in_partial_fit_keeps_the_epochs_before(monkeypatch):
         clf.partial_fit(X, y)
     assert clf.n_iter_ == 1 and clf.t_ == len(y) + 10
     _assert_valid_probabilities(clf, X)
-
-
-def test_keyboard_interrupt_with_early_stopping_keeps_the_best_epoch_and_says_so(
-    monkeypatch,
-):
-    params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
-    n_batches = 3
-    monkeypatch.setattr(
-        _classifier._core, "sgd_step", _interrupting_step(6 * n_batches + 2)
-    )
-    with pytest.warns(UserWarning) as record:
-        clf = _net(**params, max_iter=20).fit(X, y)
-    best_epoch = int(np.argmax(clf.validation_scores_)) + 1
-    assert clf.n_iter_ == 6 and best_epoch < 6, "the test needs a best epoch before 6"
-    message = str(record[0].message)
-    assert re.search(
-        rf"interrupted by user after 6 complete epochs .*; the model keeps the "
-        rf"weights of epoch {best_epoch} \(the best validation score\)",
-        message,
-    ), message
-    monkeypatch.undo()
-    best = _replay_best_epoch(params, best_epoch)
-    for kept, replayed in zip(clf.coefs_, best.coefs_, strict=True):
-        np.testing.assert_array_equal(kept, replayed)
