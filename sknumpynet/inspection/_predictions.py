@@ -544,6 +544,8 @@ def _draw_bars(ax, classes, proba, colors, bar_kw):
     ax.set_ylim(len(classes) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.set_xticks([])
-    for side in ("top", "right", "bottom"):
-        ax.spines[side].set_visible(False)
+    # A light box from probability 0 to 1, against which the bars are read.
+    ax.set_facecolor("0.93")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     return bars
