@@ -1,7 +1,49 @@
-"""Test-session setup shared by every test module."""
+"""Test-session setup shared by every test module.
+
+Hypothesis profiles
+-------------------
+The property-based tests (``tests/test_properties.py``) draw their examples
+under the profile named by the environment variable
+``SKNUMPYNET_HYPOTHESIS_PROFILE``:
+
+``quick`` (the default)
+    100 examples per test, enough to catch a broken property in the run
+    of the README's test command, which must stay fast.
+``thorough``
+    10,000 examples per test, for CI: ``.ci/run`` sets
+    ``SKNUMPYNET_HYPOTHESIS_PROFILE=thorough``.
+``explore``
+    ``thorough`` with new random examples on every run, to hunt for
+    failures locally.
+
+``quick`` and ``thorough`` draw the same examples on every run
+(``derandomize=True``) and write no example database, so that a failure in
+CI shows up again on any machine; the blob Hypothesis prints with a failure
+replays it (``@reproduce_failure``).
+"""
 
 import os
+
+from hypothesis import HealthCheck, settings
 
 # scikit-learn's check_array_api_input runs only when SciPy's array-API mode is
 # on, and SciPy reads this variable once, when it is first imported.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+settings.register_profile(
+    "quick",
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    # Every example fits a network: slow by Hypothesis' measure, by design.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough", settings.get_profile("quick"), max_examples=10_000
+)
+settings.register_profile(
+    "explore", settings.get_profile("thorough"), derandomize=False
+)
+settings.load_profile(os.environ.get("SKNUMPYNET_HYPOTHESIS_PROFILE", "quick"))

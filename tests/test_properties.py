@@ -12,47 +12,26 @@ and hyper-parameters. For every problem:
   targets; ``predict`` returns only labels from ``classes_``;
 - float32 input is trained and predicted in float32.
 
-The examples are the same on every run (``derandomize=True``) and nothing is
-written to an example database, so that CI is reproducible. To hunt for new
-failures locally, run with ``SKNUMPYNET_HYPOTHESIS_PROFILE=explore``. The three
-tests draw 10,000 examples in all (``N_EXAMPLES``), about 90 seconds on one core.
+How many examples each test draws, and whether they are the same on every
+run, is set by the Hypothesis profile that ``tests/conftest.py`` loads: a quick
+one by default, ``SKNUMPYNET_HYPOTHESIS_PROFILE=thorough`` for 10,000 examples
+per test (as CI runs them), ``explore`` for new random ones.
 """
 
 import itertools
 import math
-import os
 import re
 import warnings
 from functools import cache
 
 import numpy as np
-import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
 from sknumpynet import SigmoidMLPClassifier
-
-settings.register_profile(
-    "sknumpynet-ci",
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "sknumpynet-explore",
-    settings.get_profile("sknumpynet-ci"),
-    derandomize=False,
-)
-PROFILE = settings.get_profile(
-    "sknumpynet-" + os.environ.get("SKNUMPYNET_HYPOTHESIS_PROFILE", "ci")
-)
-
-N_EXAMPLES = {"fit": 3500, "partial_fit": 1000, "predict": 5500}
 
 # Errors a generated problem may legitimately get, as documented in the table of
 # docs/user_guide/robustness.rst. Anything else fails the test.
@@ -170,8 +149,8 @@ def _grid(**options):
     ]
 
 
-# Hyper-parameters in a few draws of coupled groups: every draw costs time, and
-# the 10,000 examples have to fit in CI's budget.
+# Hyper-parameters in a few draws of coupled groups: every draw costs time in
+# every example.
 ARCHITECTURES = _grid(
     hidden_layer_sizes=[(), (1,), (3,), (2, 2)],
     init=["nielsen", "large", "glorot"],
@@ -260,8 +239,6 @@ def _run_quietly(call):
         return call()
 
 
-@pytest.mark.slow
-@settings(PROFILE, max_examples=N_EXAMPLES["fit"])
 @given(problem=problems())
 def test_fit_succeeds_or_raises_a_documented_error(problem):
     X, y, clf, kind = problem["X"], problem["y"], problem["clf"], problem["kind"]
@@ -285,8 +262,6 @@ def test_fit_succeeds_or_raises_a_documented_error(problem):
     _run_quietly(lambda: _assert_valid_model(clf, X, kind))
 
 
-@pytest.mark.slow
-@settings(PROFILE, max_examples=N_EXAMPLES["partial_fit"])
 @given(
     problem=problems(),
     n_chunks=st.integers(1, 3),
@@ -354,8 +329,6 @@ def _overflow_possible(clf, X):
     return bound + float(np.abs(clf.intercepts_[0]).max()) > np.finfo(dtype).max / 2
 
 
-@pytest.mark.slow
-@settings(PROFILE, max_examples=N_EXAMPLES["predict"])
 @given(case=predict_cases())
 def test_predictions_are_valid_for_any_input(case):
     clf, X, multilabel = case
