@@ -644,4 +644,7 @@ def _bilinear(images, rows, cols, fill_value):
     bottom_left -= top_left
     bottom_left *= rows
     top_left += bottom_left
-    return top_left
+    # Each value is a weighted mean of pixels and fill_value, but the rounding
+    # of a + w * (b - a) can step an ulp past b: clip, so that the output
+    # never leaves the range of its inputs (pixels in [0, 1] stay in [0, 1]).
+    return np.clip(top_left, padded.min(), padded.max(), out=top_left)
