@@ -2,7 +2,7 @@
 The network's guesses on test digits, mistakes first
 ====================================================
 
-A test accuracy of 97 % says how often the network is right, not how it is
+A test accuracy of 98 % says how often the network is right, not how it is
 wrong. :class:`~sknumpynet.inspection.ImagePredictionsDisplay` draws test
 digits next to the network's three most probable classes, one bar per class
 as long as its probability, as Andrej Karpathy's ConvNetJS MNIST demo does.
@@ -72,7 +72,8 @@ for row, guesses, proba in zip(
 # %%
 # How far off are the mistakes?
 # -----------------------------
-# Most mistakes are near misses: the true class is often the second guess.
+# For most of the mistakes the true class is the second guess, even when the
+# first one took nearly all the probability.
 # :func:`~sklearn.metrics.top_k_accuracy_score` counts a digit as right when
 # its class is among the network's ``k`` most probable ones.
 proba = clf.predict_proba(X_test)
