@@ -2,8 +2,9 @@
 
 Each row of ``FIT_CASES`` and ``FITTED_CASES`` is one row of the table in
 ``docs/user_guide/robustness.rst``: an input, the exception it raises (the exact
-type, not a subclass) and a regular expression that names the problem. No row
-may end in a traceback from inside numpy or :mod:`sknumpynet._core`.
+type, not a subclass) and the facts its message must name, whole words such as
+``NaN``, ``sample_weight`` or the offending value. No row may end in a traceback
+from inside numpy or :mod:`sknumpynet._core`.
 
 The rest of the module covers input that is extreme but valid (it must train
 and predict without warnings from numpy), networks too large for the memory of
@@ -89,362 +90,350 @@ def _assert_not_raised_inside_numpy_or_the_core(excinfo):
     )
 
 
-# (call, exception type, message regex): one row of the documented table each.
+def _assert_message_names(error, facts):
+    """Each fact stands in the message as a whole word, whatever the wording."""
+    message = str(error)
+    for fact in facts:
+        assert re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", message), (
+            f"the message does not name {fact!r}: {message}"
+        )
+
+
+# One row of the documented table each. The facts are what a user needs to
+# find the problem (the input, the offending value, what was expected), not
+# the sentences of scikit-learn, numpy or Python, which change between versions.
 FIT_CASES = [
     # -- X
     pytest.param(
-        lambda: _net().fit(_X_with(np.nan), y),
-        ValueError,
-        r"Input X contains NaN",
-        id="NaN-in-X",
+        lambda: _net().fit(_X_with(np.nan), y), ValueError, ("X", "NaN"), id="NaN-in-X"
     ),
     pytest.param(
         lambda: _net().fit(_X_with(np.inf), y),
         ValueError,
-        r"Input X contains infinity or a value too large for dtype\('float64'\)",
+        ("X", "infinity"),
         id="inf-in-X",
     ),
     pytest.param(
         lambda: _net().fit(_X_with(-np.inf), y),
         ValueError,
-        r"Input X contains infinity",
+        ("X", "infinity"),
         id="minus-inf-in-X",
     ),
     pytest.param(
         lambda: _net().fit(sparse.csr_matrix(_X_with(np.nan)), y),
         ValueError,
-        r"Input X contains NaN",
+        ("X", "NaN"),
         id="NaN-in-sparse-X",
     ),
     pytest.param(
         lambda: _net().fit(np.empty((0, 4)), []),
         ValueError,
-        r"Found array with 0 sample\(s\) \(shape=\(0, 4\)\) while a minimum of 1 "
-        r"is required by SigmoidMLPClassifier",
+        ("0 sample",),
         id="empty-X",
     ),
     pytest.param(
         lambda: _net().fit(np.empty((30, 0)), y),
         ValueError,
-        r"Found array with 0 feature\(s\) \(shape=\(30, 0\)\)",
+        ("0 feature",),
         id="X-without-features",
     ),
     pytest.param(
         lambda: _net().fit(X[:1], y[:1]),
         ValueError,
-        r"SigmoidMLPClassifier needs samples of at least 2 classes .* only one class",
+        ("2 classes", "one class"),
         id="single-sample",
     ),
     pytest.param(
         lambda: _net().fit(X, np.zeros(len(y))),
         ValueError,
-        r"SigmoidMLPClassifier needs samples of at least 2 classes .* only one class",
+        ("2 classes", "one class"),
         id="single-class",
     ),
     pytest.param(
         lambda: _net().fit(X, y[:-1]),
         ValueError,
-        r"Found input variables with inconsistent numbers of samples: \[30, 29\]",
+        ("samples", "30", "29"),
         id="y-of-the-wrong-length",
     ),
     pytest.param(
         lambda: _net().fit([[0.0, 1.0], [2.0]], [0, 1]),
         ValueError,
-        r"inhomogeneous shape",
+        ("inhomogeneous",),
         id="ragged-X",
     ),
     pytest.param(
         lambda: _net().fit(np.array([[0.0, None], [1.0, 2.0]]), [0, 1]),
         ValueError,
-        r"Input X contains NaN",
+        ("X", "NaN"),
         id="object-X-with-None",
     ),
     pytest.param(
         lambda: _net().fit(np.array([[0.0, {}], [1.0, 2.0]], dtype=object), [0, 1]),
         TypeError,
-        r"float\(\) argument must be a string or a real number, not 'dict'",
+        ("float", "dict"),
         id="object-X-with-a-dict",
     ),
     pytest.param(
         lambda: _net().fit([["a", "b"], ["c", "d"]], [0, 1]),
         ValueError,
-        r"could not convert string to float: .*'a'",
+        ("float", "'a'"),
         id="string-features",
     ),
     pytest.param(
-        lambda: _net().fit(X.reshape(30, 2, 2), y),
-        ValueError,
-        # scikit-learn 1.6 words it "Found array with dim 3. ... expected <= 2."
-        r"Found array with dim 3(, while dim <= 2 is required by|\.) "
-        r"SigmoidMLPClassifier",
-        id="3-D-X",
+        lambda: _net().fit(X.reshape(30, 2, 2), y), ValueError, ("dim 3",), id="3-D-X"
     ),
+    pytest.param(lambda: _net().fit(X[:, 0], y), ValueError, ("2D", "1D"), id="1-D-X"),
     pytest.param(
-        lambda: _net().fit(X[:, 0], y),
-        ValueError,
-        r"Expected 2D array, got 1D array instead",
-        id="1-D-X",
-    ),
-    pytest.param(
-        lambda: _net().fit(X + 1j, y),
-        ValueError,
-        r"Complex data not supported",
-        id="complex-X",
+        lambda: _net().fit(X + 1j, y), ValueError, ("Complex",), id="complex-X"
     ),
     # -- y
     pytest.param(
-        lambda: _net().fit(X, None),
-        ValueError,
-        r"requires y to be passed, but the target y is None",
-        id="y-is-None",
+        lambda: _net().fit(X, None), ValueError, ("y", "None"), id="y-is-None"
     ),
     pytest.param(
         lambda: _net().fit(X, np.where(y == 0, np.nan, y)),
         ValueError,
-        r"Input y contains NaN",
+        ("y", "NaN"),
         id="NaN-in-y",
     ),
     pytest.param(
         lambda: _net().fit(X, np.linspace(0.0, 1.0, len(y))),
         ValueError,
-        r"Unknown label type: continuous",
+        ("continuous",),
         id="continuous-y",
     ),
     pytest.param(
         lambda: _net().fit(X, np.array(["a", 1, 2] * 10, dtype=object)),
         ValueError,
-        r"Mix of label input types \(string and number\)",
+        ("y", "string", "number"),
         id="strings-and-numbers-in-y",
     ),
     pytest.param(
         lambda: _net().fit(X, np.c_[y, y]),
         ValueError,
-        r"Multioutput target data is not supported with label binarization",
+        ("Multioutput",),
         id="multiclass-multioutput-y",
     ),
     # -- sample_weight
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=_weights_with(-1.0)),
         ValueError,
-        r"Negative values in data passed to `sample_weight`",
+        ("Negative", "sample_weight"),
         id="negative-sample_weight",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=_weights_with(np.nan)),
         ValueError,
-        r"Input sample_weight contains NaN",
+        ("sample_weight", "NaN"),
         id="NaN-sample_weight",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=_weights_with(np.inf)),
         ValueError,
-        r"Input sample_weight contains infinity",
+        ("sample_weight", "infinity"),
         id="inf-sample_weight",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=np.zeros(len(y))),
         ValueError,
-        r"Sample weights must contain at least one non-zero number",
+        ("Sample weights", "non-zero"),
         id="all-zero-sample_weight",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=np.ones(len(y) - 1)),
         ValueError,
-        r"sample_weight.shape == \(29,\), expected \(30,\)",
+        ("sample_weight", "(29,)", "(30,)"),
         id="sample_weight-of-the-wrong-length",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=(y == 0).astype(float)),
         ValueError,
-        r"needs samples of at least 2 classes \(with non-zero sample weight\)",
+        ("2 classes", "non-zero sample weight", "one class"),
         id="zero-sample_weight-on-all-but-one-class",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=np.full(len(y), 1e308)),
         ValueError,
-        r"sample_weight sums to inf, out of the range of float64 training",
+        ("sample_weight", "inf", "float64"),
         id="sample_weight-summing-past-the-largest-float",
     ),
     pytest.param(
         lambda: _net().fit(X, y, sample_weight=np.full(len(y), 1e-320)),
         ValueError,
-        r"sample_weight sums to 3e-319, out of the range of float64 training",
+        ("sample_weight", "3e-319", "float64"),
         id="subnormal-sample_weight",
     ),
     pytest.param(
         lambda: _net().fit(X.astype(np.float32), y, sample_weight=_weights_with(1e300)),
         ValueError,
-        r"sample_weight sums to 1e\+300, out of the range of float32 training",
+        ("sample_weight", "1e+300", "float32"),
         id="sample_weight-too-large-for-float32",
     ),
     # -- class_weight
     pytest.param(
         lambda: _net(class_weight={0: 1.0, 1: 1.0, 2: 1.0, 7: 5.0}).fit(X, y),
         ValueError,
-        r"class_weight names classes that are not in y: \[7\]",
+        ("class_weight", "[7]"),
         id="class_weight-with-an-unknown-class",
     ),
     pytest.param(
         lambda: _net(class_weight={0: 1.0, "2": 5.0}).fit(X, y),
         ValueError,
-        r"class_weight names classes that are not in y: \['2'\]",
+        ("class_weight", "['2']"),
         id="class_weight-with-a-label-of-the-wrong-type",
     ),
     pytest.param(
         lambda: _net(class_weight={0: -1.0, 1: 1.0, 2: 1.0}).fit(X, y),
         ValueError,
-        r"class_weight must map classes to non-negative finite numbers, got \{0: -1",
+        ("class_weight", "-1.0"),
         id="negative-class_weight",
     ),
     pytest.param(
         lambda: _net(class_weight={0: np.nan, 1: 1.0, 2: 1.0}).fit(X, y),
         ValueError,
-        r"class_weight must map classes to non-negative finite numbers, got \{0: nan",
+        ("class_weight", "nan"),
         id="NaN-class_weight",
     ),
     pytest.param(
         lambda: _net(class_weight="balanced").fit(X, np.c_[y == 0, y == 1]),
         ValueError,
-        r"class_weight is not supported for multilabel targets",
+        ("class_weight", "multilabel"),
         id="class_weight-with-a-multilabel-y",
     ),
     pytest.param(
         lambda: _net(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2]),
         ValueError,
-        r"class_weight='balanced' is not supported for partial_fit",
+        ("class_weight='balanced'", "partial_fit"),
         id="balanced-class_weight-in-partial_fit",
     ),
     # -- hidden_layer_sizes
     pytest.param(
         lambda: _net(hidden_layer_sizes=(5, 0)).fit(X, y),
         InvalidParameterError,
-        r"hidden_layer_sizes must contain positive integers, got \(5, 0\)",
+        ("hidden_layer_sizes", "(5, 0)"),
         id="hidden_layer_sizes-with-a-0",
     ),
     pytest.param(
         lambda: _net(hidden_layer_sizes=(5, -2)).fit(X, y),
         InvalidParameterError,
-        r"hidden_layer_sizes must contain positive integers, got \(5, -2\)",
+        ("hidden_layer_sizes", "(5, -2)"),
         id="negative-hidden_layer_sizes",
     ),
     pytest.param(
         lambda: _net(hidden_layer_sizes=0).fit(X, y),
         InvalidParameterError,
-        r"The 'hidden_layer_sizes' parameter of SigmoidMLPClassifier must be an "
-        r"array-like or an int in the range \[1, inf\)",
+        ("hidden_layer_sizes", "0"),
         id="hidden_layer_sizes-is-0",
     ),
     pytest.param(
         lambda: _net(hidden_layer_sizes=(2.5,)).fit(X, y),
         InvalidParameterError,
-        r"hidden_layer_sizes must contain positive integers, got \(2.5,\)",
+        ("hidden_layer_sizes", "(2.5,)"),
         id="fractional-hidden_layer_sizes",
     ),
     pytest.param(
         lambda: _net(hidden_layer_sizes=("5",)).fit(X, y),
         InvalidParameterError,
-        r"hidden_layer_sizes must contain positive integers, got \('5',\)",
+        ("hidden_layer_sizes", "('5',)"),
         id="string-hidden_layer_sizes",
     ),
     pytest.param(
         lambda: _net(hidden_layer_sizes=[[5], [5, 5]]).fit(X, y),
         InvalidParameterError,
-        r"hidden_layer_sizes must contain positive integers",
+        ("hidden_layer_sizes", "[[5], [5, 5]]"),
         id="nested-hidden_layer_sizes",
     ),
     # -- the first call to partial_fit
     pytest.param(
         lambda: _net().partial_fit(X, y),
         ValueError,
-        r"classes must be passed on the first call to partial_fit",
+        ("classes", "first", "partial_fit"),
         id="partial_fit-without-classes",
     ),
     pytest.param(
         lambda: _net().partial_fit(X[y == 0], y[y == 0], classes=[0]),
         ValueError,
-        r"SigmoidMLPClassifier needs at least 2 classes, but the classes passed to "
-        r"partial_fit are \[0\]",
+        ("2 classes", "[0]"),
         id="partial_fit-with-a-single-class",
     ),
     pytest.param(
         lambda: _net().partial_fit(X, y, classes=[0, 1]),
         ValueError,
-        r"`y` has classes not in `self.classes_`",
+        ("[0 1]", "[0 1 2]"),
         id="partial_fit-with-too-few-classes",
     ),
 ]
 
 
-@pytest.mark.parametrize(("call", "error", "match"), FIT_CASES)
-def test_hostile_input_to_fit_gets_a_clear_error(call, error, match):
-    with pytest.raises(Exception, match=match) as excinfo:
+@pytest.mark.parametrize(("call", "error", "facts"), FIT_CASES)
+def test_hostile_input_to_fit_gets_a_clear_error(call, error, facts):
+    with pytest.raises(error) as excinfo:
         call()
     assert excinfo.type is error
+    _assert_message_names(excinfo.value, facts)
     _assert_not_raised_inside_numpy_or_the_core(excinfo)
 
 
-# (call on a fitted model, exception type, message regex)
+# The same on a fitted model, which the call must leave as it was.
 FITTED_CASES = [
     pytest.param(
         lambda clf: clf.predict(X[:, :3]),
         ValueError,
-        r"X has 3 features, but SigmoidMLPClassifier is expecting 4 features as input",
+        ("3 features", "4 features"),
         id="predict-with-the-wrong-number-of-features",
     ),
     pytest.param(
         lambda clf: clf.predict_proba(_X_with(np.nan)),
         ValueError,
-        r"Input X contains NaN",
+        ("X", "NaN"),
         id="predict_proba-with-NaN",
     ),
     pytest.param(
         lambda clf: clf.predict_log_proba(_X_with(np.inf)),
         ValueError,
-        r"Input X contains infinity",
+        ("X", "infinity"),
         id="predict_log_proba-with-inf",
     ),
     pytest.param(
         lambda clf: clf.predict(X.reshape(30, 2, 2)),
         ValueError,
-        r"Found array with dim 3",
+        ("dim 3",),
         id="predict-with-3-D-X",
     ),
     pytest.param(
         lambda clf: clf.predict(np.empty((0, 4))),
         ValueError,
-        r"Found array with 0 sample\(s\)",
+        ("0 sample",),
         id="predict-with-empty-X",
     ),
     pytest.param(
         lambda clf: clf.partial_fit(X, np.where(y == 2, 3, y)),
         ValueError,
-        r"`y` has classes not in `self.classes_`. `self.classes_` has \[0 1 2\]. "
-        r"'y' has \[0 1 3\]",
+        ("[0 1 2]", "[0 1 3]"),
         id="partial_fit-with-a-new-class",
     ),
     pytest.param(
         lambda clf: clf.partial_fit(X[:, :3], y),
         ValueError,
-        r"X has 3 features, but SigmoidMLPClassifier is expecting 4 features as input",
+        ("3 features", "4 features"),
         id="partial_fit-with-the-wrong-number-of-features",
     ),
     pytest.param(
         lambda clf: clf.partial_fit(X, np.c_[y == 0, y == 1]),
         ValueError,
-        r"The type of target \(multilabel or not\) must not change",
+        ("multilabel", "partial_fit"),
         id="partial_fit-switching-to-multilabel",
     ),
     pytest.param(
         lambda clf: clf.set_params(warm_start=True).fit(X[:, :3], y),
         ValueError,
-        r"X has 3 features, but SigmoidMLPClassifier is expecting 4 features as input",
+        ("3 features", "4 features"),
         id="warm_start-with-the-wrong-number-of-features",
     ),
     pytest.param(
         lambda clf: clf.set_params(warm_start=True).fit(X[y < 2], y[y < 2]),
         ValueError,
-        r"warm_start can only be used where `y` has the same classes as in the "
-        r"previous call to fit",
+        ("warm_start", "[0 1 2]", "[0 1]"),
         id="warm_start-with-other-classes",
     ),
 ]
@@ -463,15 +452,16 @@ def _fitted_state(clf):
     }
 
 
-@pytest.mark.parametrize(("call", "error", "match"), FITTED_CASES)
+@pytest.mark.parametrize(("call", "error", "facts"), FITTED_CASES)
 def test_hostile_input_to_a_fitted_model_gets_a_clear_error_and_changes_nothing(
-    fitted, call, error, match
+    fitted, call, error, facts
 ):
     clf = copy.deepcopy(fitted)
     before = _fitted_state(clf)
-    with pytest.raises(Exception, match=match) as excinfo:
+    with pytest.raises(error) as excinfo:
         call(clf)
     assert excinfo.type is error
+    _assert_message_names(excinfo.value, facts)
     _assert_not_raised_inside_numpy_or_the_core(excinfo)
     after = _fitted_state(clf)
     for name, value in before.items():
@@ -484,17 +474,18 @@ def test_hostile_input_to_a_fitted_model_gets_a_clear_error_and_changes_nothing(
 
 
 def test_predict_before_fit_is_a_not_fitted_error():
-    with pytest.raises(NotFittedError, match="This SigmoidMLPClassifier instance is "):
+    with pytest.raises(NotFittedError) as excinfo:
         _net().predict(X)
+    _assert_message_names(excinfo.value, ("SigmoidMLPClassifier", "fit"))
 
 
 def test_feature_names_must_match_the_ones_seen_in_fit(fitted_on_frame):
     renamed = pd.DataFrame(X, columns=list("abce"))
-    with pytest.raises(
-        ValueError,
-        match=r"The feature names should match those that were passed during fit",
-    ):
+    with pytest.raises(ValueError) as excinfo:
         fitted_on_frame.predict(renamed)
+    assert excinfo.type is ValueError
+    # The name that is new, and the one that is missing.
+    _assert_message_names(excinfo.value, ("feature names", "e", "d"))
 
 
 # -- networks too large for memory ---------------------------------------------
