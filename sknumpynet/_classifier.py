@@ -2,30 +2,17 @@
 
 import itertools
 import math
-import os
-import signal
-import threading
 import time
-import warnings
-from contextlib import contextmanager
 from numbers import Integral, Real
-from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 from scipy.special import log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
-    check_classification_targets,
-    type_of_target,
-)
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
 from sklearn.utils.random import check_random_state
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -33,26 +20,10 @@ from sklearn.utils.validation import (
     column_or_1d,
     validate_data,
 )
+from threadpoolctl import threadpool_limits
 
-from . import _core
+from . import _checks, _core, _training
 from ._callbacks import CallbackSupportMixin
-
-# A cross-entropy this many times that of guessing uniformly means the weights
-# have blown up: no run that is learning gets there.
-_DIVERGED_COST_FACTOR = 1000.0
-
-# The book's chapter-3 schedule: halve eta on each plateau, stop at eta_0 / 128.
-_ADAPTIVE_DIVISOR = 2.0
-_ADAPTIVE_FLOOR = 1.0 / 128.0
-
-
-class _ValidationSet(NamedTuple):
-    """Validated validation data: inputs, target matrix, labels and weights."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    y: np.ndarray
-    weight: np.ndarray
 
 
 class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
@@ -120,18 +91,26 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         Samples per mini-batch (the book's ``mini_batch_size``).
         ``"auto"`` is ``min(200, n_samples)``.
 
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Schedule of the step size eta.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine"}, \
+            default="constant"
+        Schedule of the step size eta. Every call to :meth:`fit` starts it
+        afresh at epoch ``t = 0`` (``t`` is :attr:`n_iter_`); each call to
+        :meth:`partial_fit` continues it by one epoch.
 
         - ``"constant"``: eta stays ``learning_rate_init``.
-        - ``"invscaling"``: in epoch ``t`` (counting from 0),
-          ``eta = learning_rate_init / (t + 1) ** power_t``. Unlike
-          MLPClassifier, ``t`` counts epochs, not samples.
+        - ``"invscaling"``: ``eta = learning_rate_init / (t + 1) ** power_t``.
+          Unlike MLPClassifier, ``t`` counts epochs, not samples.
         - ``"adaptive"``: the book's chapter-3 schedule. Each time the
           monitored score (training loss, or validation accuracy with
-          ``early_stopping``) has not improved by ``tol`` for
+          ``early_stopping``) has not improved by ``tol`` for more than
           ``n_iter_no_change`` epochs, eta is halved; training stops once
           eta has fallen to 1/128 of ``learning_rate_init``.
+        - ``"cosine"``: eta falls along half a cosine,
+          ``learning_rate_init * (1 + cos(pi * t / max_iter)) / 2``, from
+          ``learning_rate_init`` to nearly 0 in the last of ``max_iter``
+          epochs (Loshchilov and Hutter, 2017), also when early stopping
+          ends training sooner; later ``partial_fit`` epochs keep the last
+          value.
 
     learning_rate_init : float, default=0.2
         The initial step size, the book's eta. With a mean cost over the
@@ -164,8 +143,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
 
     warm_start : bool, default=False
         Reuse the weights of the previous call to :meth:`fit` as the starting
-        point, instead of drawing new ones. The momentum and the learning-rate
-        schedule start afresh. See :term:`the Glossary <warm_start>`.
+        point, instead of drawing new ones. As in MLPClassifier, the momentum,
+        :attr:`n_iter_` and the stopping rule start afresh; so does the
+        learning-rate schedule (MLPClassifier continues ``"invscaling"``
+        from :attr:`t_`). See :term:`the Glossary <warm_start>`.
 
     momentum : float, default=0.9
         Momentum coefficient mu in ``[0, 1)`` (the book's chapter 3): the
@@ -179,21 +160,32 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         Hold out a stratified ``validation_fraction`` of the training data
         (or use the ``X_val`` passed to :meth:`fit`), monitor the accuracy on
         it after every epoch, stop when it has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
-        Only used by :meth:`fit`.
+        more than ``n_iter_no_change`` epochs, and keep the weights of the
+        best epoch. The held-out split needs at least 2 samples. Only used by
+        :meth:`fit`.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping, unless
         ``X_val`` is passed to :meth:`fit`.
 
-    n_iter_no_change : int, default=10
-        Number of epochs without improvement that the stopping rule waits.
+    n_iter_no_change : int or np.inf, default=10
+        Number of epochs without improvement that the stopping rule tolerates:
+        as in MLPClassifier, it acts after ``n_iter_no_change + 1`` of them.
+        ``np.inf`` turns it off.
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``: a dict
         ``{label: weight}``, or ``"balanced"`` for
         ``n_samples / (n_classes * np.bincount(y))``. Not available for
         multilabel targets.
+
+    augment : object or None, default=None
+        A transform of the training data drawn anew for every mini-batch,
+        such as :class:`~sknumpynet.augmentation.ElasticDistortion` or
+        :class:`~sknumpynet.augmentation.RandomShift`. It is applied by
+        :meth:`fit` and :meth:`partial_fit` to the rows trained on, never to
+        ``X_val``, the early-stopping split or the data of ``predict``; its
+        randomness comes from ``random_state``.
 
     Attributes
     ----------
@@ -214,7 +206,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         has feature names that are all strings.
 
     n_iter_ : int
-        Number of completed epochs.
+        Number of epochs completed by the last call to :meth:`fit`, as in
+        MLPClassifier, plus one for each later call to :meth:`partial_fit`.
+        ``history_`` counts every epoch since the weights were drawn.
 
     t_ : int
         Number of training samples seen by the optimiser, counting every
@@ -283,6 +277,21 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     epochs of the 60,000 training digits. A ``ConvergenceWarning`` after 30
     epochs is normal on data of that size: the loss is still falling.
 
+    Sigmoid neurons learn from features of about unit scale: pixels left at
+    0..255 saturate the hidden neurons from the first step, and the network
+    learns little (digits at 0..255 stop near 57 % accuracy). Scale the
+    features with :class:`~sklearn.preprocessing.MinMaxScaler` or
+    :class:`~sklearn.preprocessing.StandardScaler` in a
+    :class:`~sklearn.pipeline.Pipeline`; ``fit`` raises a
+    :class:`~sknumpynet.FeatureScaleWarning` when a feature's root mean square
+    exceeds 50.
+
+    ``fit`` runs the matrix products of small networks on one BLAS thread,
+    where a second thread gains little and, on a busy machine, waits for a
+    core; larger ones use the threads BLAS has. A limit set around ``fit``
+    with :func:`threadpoolctl.threadpool_limits` or ``OPENBLAS_NUM_THREADS``
+    is kept.
+
     With scikit-learn 1.9 or later the estimator accepts scikit-learn's
     callbacks (:mod:`sklearn.callback`) through ``set_callbacks``, directly
     or propagated from a :class:`~sklearn.pipeline.Pipeline` or a search
@@ -325,7 +334,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "cosine"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -338,8 +347,12 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "augment": [HasMethods(["augment", "check_n_features"]), None],
     }
 
     def __init__(
@@ -367,6 +380,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         validation_fraction=0.1,
         n_iter_no_change=10,
         class_weight=None,
+        augment=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.loss = loss
@@ -390,6 +404,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.class_weight = class_weight
+        self.augment = augment
 
     # ------------------------------------------------------------------ fit
 
@@ -474,7 +489,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             The trained estimator.
         """
         if classes is not None and not hasattr(self, "classes_"):
-            _check_partial_fit_classes(classes)
+            _checks.check_partial_fit_classes(classes)
         first_call = _check_partial_fit_first_call(self, classes)
         if first_call:
             self._label_binarizer = LabelBinarizer()
@@ -485,7 +500,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _fit(self, X, y, sample_weight, *, incremental, validation_data=None):
-        hidden_sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        hidden_sizes = _checks.check_hidden_layer_sizes(self.hidden_layer_sizes)
         reuse_weights = hasattr(self, "coefs_") and (incremental or self.warm_start)
         X_raw, y_raw, sample_weight_raw = X, y, sample_weight
         X, y = validate_data(
@@ -501,16 +516,27 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             X = X.tocsr()  # rows are sliced into mini-batches
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        _check_targets(y)
-        sample_weight = self._check_weights(X, y, sample_weight, incremental)
-        Y = self._encode_targets(y, X.dtype, sample_weight, reuse_weights, incremental)
+        _checks.check_targets(y)
+        if self.augment is not None:
+            self.augment.check_n_features(X.shape[1])
+        _checks.warn_if_far_from_unit_scale(X)
+        sample_weight = _checks.check_sample_weight(
+            sample_weight,
+            X,
+            y,
+            class_weight=self.class_weight,
+            classes=self.classes_ if incremental else None,
+            alpha=self.alpha,
+        )
+        Y = self._fit_label_encoding(y, X.dtype, sample_weight, reuse_weights,
+                                     incremental)  # fmt: skip
         if not reuse_weights:
-            self._initialize(X, Y, hidden_sizes)
+            self._initialize_weights(X, Y, hidden_sizes)
         train_idx, validation = self._validation_set(
             X, Y, y, sample_weight, incremental, *(validation_data or (None,) * 3)
         )
         if not (incremental and reuse_weights):
-            self._reset_optimizer(validation is not None)
+            self._start_new_optimizer_run(validation is not None)
 
         callback_ctx = self._init_callback_context(
             task_name="partial_fit" if incremental else "fit",
@@ -524,51 +550,36 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             "metadata": {"sample_weight": sample_weight_raw},
         }
         callback_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
-        self._run_epochs(
-            X, Y.astype(X.dtype), y, sample_weight, train_idx, validation,
-            incremental, callback_ctx, hook_data,
-        )  # fmt: skip
+        run = self._training_run(X, Y, y, sample_weight, train_idx)
+        reporter = _EpochRecorder(self, validation, (callback_ctx, hook_data))
+        rule = self._stopping_rule(self.early_stopping and not incremental)
+        with threadpool_limits(_training.blas_threads(run), user_api="blas"):
+            ending = _training.run_epochs(
+                run,
+                rule,
+                reporter,
+                n_epochs=1 if incremental else self.max_iter,
+                shuffle=self.shuffle,
+                learning_rate=self._next_learning_rate,
+            )
+        self._store_optimizer_state(run, rule)
+        _training.warn_about_ending(
+            ending,
+            rule=rule,
+            n_iter=self.n_iter_,
+            n_epochs_trained=len(self.history_),
+            t=self.t_,
+            max_iter=None if incremental else self.max_iter,
+            learning_rate_init=self.learning_rate_init,
+            momentum=self.momentum,
+        )
         callback_ctx.call_on_fit_task_end(
             estimator=self, reconstruction_attributes={}, **hook_data
         )
         return self
 
-    def _check_weights(self, X, y, sample_weight, incremental):
-        """Validate ``sample_weight`` and multiply ``class_weight`` into it."""
-        # In float64: weights too large for float32 are refused below, by name.
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
-        if self.class_weight is not None:
-            if y.ndim > 1:
-                raise ValueError(
-                    "class_weight is not supported for multilabel targets; pass "
-                    "sample_weight instead."
-                )
-            if incremental and self.class_weight == "balanced":
-                raise ValueError(
-                    "class_weight='balanced' is not supported for partial_fit, "
-                    "which sees one chunk of the data at a time. Compute the "
-                    "weights on all the data with "
-                    "sklearn.utils.class_weight.compute_class_weight and pass "
-                    "them as a dict."
-                )
-            if isinstance(self.class_weight, dict):
-                classes = self.classes_ if incremental else np.unique(y)
-                class_weight = _class_weight_of_samples(self.class_weight, classes, y)
-            else:
-                class_weight = compute_sample_weight(self.class_weight, y)
-            with np.errstate(over="ignore"):  # an inf is refused below
-                sample_weight = sample_weight * class_weight
-        if not np.any(sample_weight > 0):
-            raise ValueError(
-                "Sample weights must contain at least one non-zero number."
-            )
-        return _check_weight_range(
-            sample_weight, X.dtype, self.alpha, self.class_weight is not None
-        )
-
-    def _encode_targets(self, y, dtype, sample_weight, reuse_weights, incremental):
+    def _fit_label_encoding(self, y, dtype, sample_weight, reuse_weights,
+                            incremental):  # fmt: skip
         """Fit the label binarizer if needed and return the target matrix."""
         multilabel = type_of_target(y).startswith("multilabel")
         if not reuse_weights and not incremental:
@@ -630,7 +641,8 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             )
         return self.output_activation
 
-    def _initialize(self, X, Y, hidden_sizes):
+    def _initialize_weights(self, X, Y, hidden_sizes):
+        """Draw new weights and forget every epoch trained so far."""
         layer_sizes = [X.shape[1], *hidden_sizes, Y.shape[1]]
         n_params = sum(
             (n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes)
@@ -643,7 +655,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             f"({n_bytes / 2**30:.1f} GiB) of {X.dtype} for weights, momentum and "
             "gradients"
         )
-        memory = _physical_memory()
+        memory = _checks.physical_memory()
         if n_bytes > memory:  # refuse before numpy tries, and may half succeed
             raise MemoryError(
                 f"{needs}, more than the {memory / 2**30:.1f} GiB of memory of "
@@ -661,15 +673,18 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             ) from exc
         self.n_layers_ = len(layer_sizes)
         self.n_outputs_ = Y.shape[1]
-        self.n_iter_ = 0
         self.t_ = 0
         self.loss_ = None
         self.loss_curve_ = []
         self.history_ = []
-        self._learning_rate = self.learning_rate_init
 
-    def _reset_optimizer(self, has_validation):
-        """Start a new run of the optimiser, as every call to fit does."""
+    def _start_new_optimizer_run(self, has_validation):
+        """Reset what every call to fit starts afresh, as MLPClassifier does.
+
+        The epoch count ``n_iter_`` (which also drives the schedule), the
+        momentum, eta, the stopping rule and the validation curves.
+        """
+        self.n_iter_ = 0
         self._velocity.fill(0)
         self._learning_rate = self.learning_rate_init
         self._no_improvement_count = 0
@@ -700,8 +715,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 X_val, y_val, sample_weight_val, X.dtype
             )
         elif self.early_stopping and not incremental:
-            train_idx, val_idx = self._validation_split(y, sample_weight)
-            validation = _ValidationSet(
+            train_idx, val_idx = _checks.validation_split(
+                y, sample_weight, self.validation_fraction, self._rng
+            )
+            validation = _checks.ValidationSet(
                 X[val_idx], Y[val_idx], y[val_idx], sample_weight[val_idx]
             )
         else:
@@ -726,62 +743,18 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         )
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val, warn=True)
-        multilabel = self._label_binarizer.y_type_ == "multilabel-indicator"
-        if multilabel:
-            if y_val.ndim != 2 or y_val.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"y_val must be a label indicator matrix with "
-                    f"{len(self.classes_)} columns, like the training y; got "
-                    f"shape {y_val.shape}."
-                )
-        elif y_val.ndim != 1:
-            raise ValueError(
-                f"y_val must be 1-D like the training y; got shape {y_val.shape}."
-            )
-        else:
-            unseen = np.setdiff1d(np.unique(y_val), self.classes_)
-            if unseen.size:
-                raise ValueError(
-                    f"y_val has labels that are not among the training classes "
-                    f"{self.classes_}: {unseen}."
-                )
+        _checks.check_validation_labels(
+            y_val,
+            self.classes_,
+            multilabel=self._label_binarizer.y_type_ == "multilabel-indicator",
+        )
         weight = _check_sample_weight(
             sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
         )
         Y_val = self._target_matrix(y_val, dtype)
-        return _ValidationSet(X_val, Y_val, y_val, weight)
+        return _checks.ValidationSet(X_val, Y_val, y_val, weight)
 
-    def _validation_split(self, y, sample_weight):
-        """Training and validation indices, stratified when every class fits.
-
-        Samples of weight 0 go to neither side: either side could otherwise
-        end up with a total weight of 0.
-        """
-        candidates = np.flatnonzero(sample_weight > 0)
-        y = y[candidates]
-        n_samples = len(y)
-        n_val = math.ceil(self.validation_fraction * n_samples)
-        if n_val >= n_samples:
-            raise ValueError(
-                f"early_stopping holds out validation_fraction="
-                f"{self.validation_fraction} of {n_samples} samples of non-zero "
-                "weight, which leaves none to train on. Use more samples or "
-                "early_stopping=False."
-            )
-        stratify = None
-        if y.ndim == 1:
-            _, counts = np.unique(y, return_counts=True)
-            # On tiny data a stratified split is impossible; a random one is not.
-            if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
-                stratify = y
-        return train_test_split(
-            candidates,
-            test_size=n_val,
-            random_state=self._rng,
-            stratify=stratify,
-        )
-
-    def _training_params(self, dtype):
+    def _rebind_params_as_flat(self, dtype):
         """Move ``coefs_`` and ``intercepts_`` into one flat array of ``dtype``.
 
         ``coefs_`` and ``intercepts_`` become views of it, so that training
@@ -795,104 +768,79 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self._velocity = self._velocity.astype(dtype, copy=False)
         return params
 
-    def _run_epochs(
-        self, X, Y, y, sample_weight, train_idx, validation, incremental,
-        callback_ctx, hook_data,
-    ):  # fmt: skip
-        early_stop = self.early_stopping and not incremental
+    def _training_run(self, X, Y, y, sample_weight, train_idx):
+        """The state of this call's training, around the estimator's weights."""
         n_effective = float(sample_weight[train_idx].sum())
         # Each sample's weight relative to the mean: all ones without weights.
         # Only training samples' scales are used, and they cannot overflow; a
         # held-out sample's can, if its weight dwarfs the training weights.
         with np.errstate(over="ignore"):
             sample_scale = sample_weight * (len(train_idx) / n_effective)
-        l2 = self.alpha / n_effective
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
-        batch_size = min(batch_size, len(train_idx))
-        n_epochs = 1 if incremental else self.max_iter
-        params = self._training_params(X.dtype)
-        grads = _core.unflatten_params(
-            np.empty_like(params.flat), [w.shape for w in params.coefs]
+        params = self._rebind_params_as_flat(X.dtype)
+        return _training.TrainingRun(
+            X=X,
+            Y=Y,
+            y=y,
+            sample_scale=sample_scale,
+            train_idx=train_idx,
+            batch_size=min(batch_size, len(train_idx)),
+            params=params,
+            grads=_core.unflatten_params(
+                np.empty_like(params.flat), [w.shape for w in params.coefs]
+            ),
+            velocity=self._velocity,
+            rng=self._rng,
+            options=_training.StepOptions(
+                loss=self.loss,
+                output_activation=self.out_activation_,
+                l2=self.alpha / n_effective,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+                dropout=self.dropout,
+                augment=self.augment,
+            ),
+            t=self.t_,
         )
-        # The logits of each mini-batch, kept for the epoch's training accuracy.
-        epoch_logits = np.empty((len(train_idx), Y.shape[1]), dtype=X.dtype)
 
-        best_state, best_epoch, stopped = None, None, False
-        with (
-            _stop_requests() as stop_requested,
-            np.errstate(over="ignore", invalid="ignore"),
-        ):
-            try:
-                for _ in range(n_epochs):
-                    epoch_ctx = callback_ctx.subcontext(task_name="epoch")
-                    epoch_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
-                    started = time.perf_counter()
-                    # What a diverged epoch rolls back: the weights, the
-                    # optimiser's momentum and the count of samples seen.
-                    epoch_start = params.flat.copy(), self._velocity.copy(), self.t_
-                    order = (
-                        self._rng.permutation(train_idx) if self.shuffle else train_idx
-                    )
-                    learning_rate = self._epoch_learning_rate()
-                    cost = self._run_epoch(
-                        X, Y, sample_scale, order, batch_size, params, grads, l2,
-                        learning_rate, epoch_logits, stop_requested,
-                    )  # fmt: skip
-                    if math.isinf(cost) or not np.isfinite(params.flat).all():
-                        params.flat[:], self._velocity[:], self.t_ = epoch_start
-                        epoch_ctx.call_on_fit_task_end(estimator=self)
-                        warnings.warn(
-                            self._divergence_message(best_epoch), ConvergenceWarning
-                        )
-                        stopped = True
-                        break
-                    penalty = _core.l2_penalty(params, l2)
-                    record = {
-                        "epoch": self.n_iter_ + 1,
-                        "train_loss": cost + penalty,
-                        "train_accuracy": accuracy_score(
-                            y[order],
-                            self._predict_from_logits(epoch_logits),
-                            sample_weight=sample_weight[order],
-                        ),
-                    }
-                    if validation is not None:
-                        record["val_loss"], record["val_accuracy"] = self._evaluate(
-                            validation, penalty
-                        )
-                    record["learning_rate"] = learning_rate
-                    record["seconds"] = time.perf_counter() - started
-                    stop, is_best = self._end_epoch(record, early_stop)
-                    if is_best:
-                        best_state = params.flat.copy(), self._velocity.copy()
-                        best_epoch = self.n_iter_
-                    # A callback may ask to stop, as the stopping rule may.
-                    stop |= epoch_ctx.call_on_fit_task_end(
-                        estimator=self,
-                        reconstruction_attributes=self._fitted_state,
-                        **hook_data,
-                    )
-                    if stop and not incremental:
-                        stopped = True
-                        break
-            except KeyboardInterrupt:
-                stopped = True
-                kept = _kept_weights(best_epoch, "the weights of the last mini-batch")
-                warnings.warn(
-                    f"Training interrupted by user after {self.n_iter_} complete "
-                    f"epochs ({self.t_} samples seen); the model keeps {kept}.",
-                    UserWarning,
-                )
-        if best_state is not None:
-            # The best epoch's momentum too: a later partial_fit continues from
-            # that epoch, not with the momentum of the epochs after it.
-            params.flat[:], self._velocity[:] = best_state
-        if not stopped and not incremental:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                "reached and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-            )
+    def _stopping_rule(self, early_stopping):
+        """The stopping rule, continuing from the state of the previous call."""
+        if early_stopping:
+            best_score = self.best_validation_score_
+        else:
+            # partial_fit after an early-stopped fit has no best loss yet.
+            best_score = -math.inf if self.best_loss_ is None else -self.best_loss_
+        return _training.StoppingRule(
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=early_stopping,
+            adaptive=self.learning_rate == "adaptive",
+            learning_rate=self._learning_rate,
+            learning_rate_floor=self.learning_rate_init * _training.ADAPTIVE_FLOOR,
+            best_score=best_score,
+            no_improvement_count=self._no_improvement_count,
+        )
+
+    def _next_learning_rate(self):
+        """eta for the next epoch: ``n_iter_`` epochs into the schedule."""
+        return _training.learning_rate_at(
+            self.learning_rate,
+            self.n_iter_,
+            learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t,
+            max_iter=self.max_iter,
+            adaptive_rate=self._learning_rate,
+        )
+
+    def _store_optimizer_state(self, run, rule):
+        """Keep what the next call to partial_fit continues from."""
+        self.t_ = run.t
+        self._learning_rate = rule.learning_rate
+        self._no_improvement_count = rule.no_improvement_count
+        if rule.early_stopping:
+            self.best_validation_score_ = rule.best_score
+        else:
+            self.best_loss_ = -rule.best_score
 
     def _fitted_state(self):
         """Copies of the attributes that training changes, for callbacks.
@@ -921,134 +869,6 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             sample_weight=validation.weight,
         )
         return loss, float(accuracy)
-
-    def _epoch_learning_rate(self):
-        if self.learning_rate == "invscaling":
-            return self.learning_rate_init / (self.n_iter_ + 1) ** self.power_t
-        return self._learning_rate
-
-    def _diverged_cost(self):
-        """The mean cost above which a run counts as diverged."""
-        if self.loss == "squared_error":
-            return math.inf  # bounded by 0.5 per output: only NaN can diverge
-        if self.out_activation_ == "softmax":
-            uniform_cost = math.log(self.n_outputs_)
-        else:
-            uniform_cost = self.n_outputs_ * math.log(2.0)
-        return _DIVERGED_COST_FACTOR * uniform_cost
-
-    def _run_epoch(
-        self, X, Y, sample_scale, order, batch_size, params, grads, l2,
-        learning_rate, epoch_logits, stop_requested,
-    ):  # fmt: skip
-        """One pass of mini-batch SGD over ``order``; returns the mean cost.
-
-        ``epoch_logits[i]`` receives the logits of sample ``order[i]``.
-        """
-        # Each sample's share of its batch's mean cost, for the whole epoch at once.
-        row_scales = sample_scale[order] / batch_size
-        last_size = len(order) % batch_size
-        if last_size:
-            row_scales[-last_size:] *= batch_size / last_size
-        # One generator per epoch, seeded from the estimator's random state, so
-        # that partial_fit replays fit's epochs.
-        dropout_rng = (
-            np.random.default_rng(self._rng.randint(2**31)) if self.dropout else None
-        )
-        cost_limit = self._diverged_cost()
-        total_cost = 0.0
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            batch_cost, batch_logits = _core.sgd_step(
-                X[idx],
-                Y[idx],
-                row_scales[start : start + batch_size],
-                params,
-                grads,
-                self._velocity,
-                loss=self.loss,
-                kind=self.out_activation_,
-                l2=l2,
-                learning_rate=learning_rate,
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
-                dropout=self.dropout,
-                rng=dropout_rng,
-            )
-            epoch_logits[start : start + len(idx)] = batch_logits
-            self.t_ += len(idx)
-            total_cost += batch_cost * len(idx)
-            if not batch_cost <= cost_limit:  # also true for NaN
-                return math.inf
-            if stop_requested:
-                raise KeyboardInterrupt
-        return total_cost / len(order)
-
-    def _divergence_message(self, best_epoch=None):
-        kept = _kept_weights(
-            best_epoch, f"the weights from the end of epoch {self.n_iter_}"
-        )
-        return (
-            f"Training diverged in epoch {self.n_iter_ + 1}: the training cost "
-            "became NaN, infinite or over "
-            f"{_DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so "
-            f"{kept} were kept and training stopped. Lower "
-            f"learning_rate_init (now {self.learning_rate_init}) or momentum "
-            f"(now {self.momentum}), or scale the features (for example with "
-            "StandardScaler or MinMaxScaler)."
-        )
-
-    def _end_epoch(self, record, early_stop):
-        """Record an epoch and update the schedule.
-
-        Returns whether to stop, and whether this epoch has the best
-        validation score so far.
-        """
-        is_best = False
-        self.n_iter_ += 1
-        self.loss_ = record["train_loss"]
-        self.loss_curve_.append(self.loss_)
-        self.history_.append(record)
-        if "val_loss" in record:
-            self.validation_loss_curve_.append(record["val_loss"])
-            self.validation_scores_.append(record["val_accuracy"])
-        if early_stop:
-            val_score = record["val_accuracy"]
-            improved = val_score > self.best_validation_score_ + self.tol
-            is_best = val_score > self.best_validation_score_
-            self.best_validation_score_ = max(val_score, self.best_validation_score_)
-        else:
-            # partial_fit after an early-stopped fit has no best loss yet.
-            best_loss = math.inf if self.best_loss_ is None else self.best_loss_
-            improved = self.loss_ < best_loss - self.tol
-            self.best_loss_ = min(best_loss, self.loss_)
-        if self.verbose:
-            previous = self.history_[-2] if len(self.history_) > 1 else {}
-            _print_epoch(record, header=previous.keys() != record.keys())
-        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
-        if self._no_improvement_count < self.n_iter_no_change:
-            return False, is_best
-        self._no_improvement_count = 0
-        monitored = "Validation score" if early_stop else "Training loss"
-        if self.learning_rate == "adaptive":
-            self._learning_rate /= _ADAPTIVE_DIVISOR
-            floor = self.learning_rate_init * _ADAPTIVE_FLOOR
-            if self._learning_rate > floor * (1 + 1e-9):
-                if self.verbose:
-                    print(f"Setting learning rate to {self._learning_rate:.6g}")
-                return False, is_best
-            if self.verbose:
-                print(
-                    f"{monitored} stopped improving and the learning rate fell to "
-                    f"1/128 of learning_rate_init. Stopping."
-                )
-            return True, is_best
-        if self.verbose:
-            print(
-                f"{monitored} did not improve more than tol={self.tol} for "
-                f"{self.n_iter_no_change} consecutive epochs. Stopping."
-            )
-        return True, is_best
 
     # -------------------------------------------------------------- predict
 
@@ -1173,125 +993,73 @@ _EPOCH_FORMATS = {
 }
 
 
-def _check_hidden_layer_sizes(hidden_layer_sizes):
-    """``hidden_layer_sizes`` as a list of positive ints, or raise.
+class _EpochRecorder(_training.EpochReporter):
+    """Records each epoch on the estimator, prints it, and tells the callbacks.
 
-    The constraint "array-like" lets through ``(0,)``, ``(2.5,)``, ``("a",)``
-    and ragged nestings, which numpy would otherwise reject with an error of
-    its own, or silently truncate.
+    ``callbacks`` is the fit task's callback context and the data its hooks
+    receive.
     """
-    try:
-        sizes = np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
-    except ValueError:  # ragged nesting
-        sizes = None
-    if (
-        sizes is None
-        or sizes.ndim != 1
-        or not all(
-            isinstance(size, Integral) and not isinstance(size, bool) and size > 0
-            for size in sizes
-        )
-    ):
-        raise InvalidParameterError(
-            "hidden_layer_sizes must contain positive integers, got "
-            f"{hidden_layer_sizes!r}."
-        )
-    return [int(size) for size in sizes]
 
+    def __init__(self, estimator, validation, callbacks):
+        self.estimator = estimator
+        self.validation = validation
+        self.callback_ctx, self.hook_data = callbacks
+        self.epoch_ctx = None
 
-def _physical_memory():
-    """Bytes of RAM of this machine, or inf where the OS does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, OSError, ValueError):  # Windows
-        return math.inf
-
-
-def _check_targets(y):
-    """scikit-learn's check of classification targets, for mixed labels too.
-
-    ``check_classification_targets`` sorts the labels, which raises numpy's
-    TypeError when strings and numbers are mixed in an object array.
-    """
-    if y.dtype == object and len({isinstance(label, str) for label in y.flat}) > 1:
-        kinds = sorted({type(label).__name__ for label in y.flat})
-        raise ValueError(
-            f"Mix of label input types (string and number): y has labels of types "
-            f"{kinds}. Use labels of one type."
-        )
-    check_classification_targets(y)
-
-
-def _check_partial_fit_classes(classes):
-    """Refuse fewer than 2 classes before the first partial_fit stores them."""
-    if len(np.unique(np.asarray(classes))) < 2:
-        raise ValueError(
-            "SigmoidMLPClassifier needs at least 2 classes, but the classes "
-            f"passed to partial_fit are {np.asarray(classes).tolist()!r}. Pass "
-            "every class that will ever be seen."
+    def begin_epoch(self):
+        self.epoch_ctx = self.callback_ctx.subcontext(task_name="epoch")
+        self.epoch_ctx.call_on_fit_task_begin(
+            estimator=self.estimator, **self.hook_data
         )
 
+    def record(self, run, result, started):
+        estimator, order = self.estimator, result.order
+        penalty = _core.l2_penalty(run.params, run.options.l2)
+        record = {
+            "epoch": len(estimator.history_) + 1,
+            "train_loss": result.mean_cost + penalty,
+            "train_accuracy": accuracy_score(
+                run.y[order],
+                estimator._predict_from_logits(result.logits),
+                sample_weight=run.sample_scale[order],
+            ),
+        }
+        if self.validation is not None:
+            record["val_loss"], record["val_accuracy"] = estimator._evaluate(
+                self.validation, penalty
+            )
+        record["learning_rate"] = result.learning_rate
+        record["seconds"] = time.perf_counter() - started
+        return record
 
-def _class_weight_of_samples(class_weight, classes, y):
-    """The weight of each sample's class under a ``class_weight`` dict.
+    def end_epoch(self, record, rule, run):
+        estimator = self.estimator
+        estimator.n_iter_ += 1
+        estimator.t_ = run.t
+        estimator.loss_ = record["train_loss"]
+        estimator.loss_curve_.append(estimator.loss_)
+        estimator.history_.append(record)
+        if "val_loss" in record:
+            estimator.validation_loss_curve_.append(record["val_loss"])
+            estimator.validation_scores_.append(record["val_accuracy"])
+        if estimator.verbose:
+            previous = estimator.history_[-2] if len(estimator.history_) > 1 else {}
+            _print_epoch(record, header=previous.keys() != record.keys())
+            if rule.message:
+                print(rule.message)
+        return self._end_epoch_task()
 
-    Checked against all the ``classes`` (in partial_fit, those of every
-    chunk): scikit-learn's ``compute_sample_weight`` ignores keys that are not
-    classes, so that a misspelt label silently weighs nothing, refuses a dict
-    that names a class the chunk lacks, and turns string labels such as "1"
-    into integers (scikit-learn#34883). A negative or NaN weight would make
-    its class vanish with a message about the number of classes.
-    """
-    known = set(np.asarray(classes).tolist())
-    unknown = [label for label in class_weight if label not in known]
-    if unknown:
-        raise ValueError(
-            f"class_weight names classes that are not in y: {unknown}. The "
-            f"classes are {sorted(known, key=str)}."
+    def abort_epoch(self, run):
+        self.estimator.t_ = run.t
+        self._end_epoch_task()
+
+    def _end_epoch_task(self):
+        """End the epoch's callback task; True when a callback asks to stop."""
+        return self.epoch_ctx.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=self.estimator._fitted_state,
+            **self.hook_data,
         )
-    invalid = {
-        label: weight
-        for label, weight in class_weight.items()
-        if not (isinstance(weight, Real) and 0 <= weight < math.inf)
-    }
-    if invalid:
-        raise ValueError(
-            "class_weight must map classes to non-negative finite numbers, got "
-            f"{invalid}."
-        )
-    # Labels outside ``classes`` are refused later, with the classes checks.
-    return np.array([float(class_weight.get(label, 1.0)) for label in y.tolist()])
-
-
-def _check_weight_range(sample_weight, dtype, alpha, with_class_weight=False):
-    """Cast the weights to ``dtype``, refusing a sum training cannot divide by.
-
-    Weights count samples: the cost is divided by their sum, and so is
-    ``alpha``. A sum that overflows (weights of 1e308, or of 1e300 in float32)
-    or one whose reciprocal does (weights of 1e-320) would turn every step
-    into inf or NaN.
-    """
-    with np.errstate(over="ignore", divide="ignore"):
-        typed = sample_weight.astype(dtype)
-        total = typed.sum()
-        largest_ratio = max(len(typed), alpha) / total
-        if np.isfinite(total) and np.isfinite(largest_ratio):
-            return typed
-        total = sample_weight.sum()
-    raise ValueError(
-        f"sample_weight{' times class_weight' if with_class_weight else ''} sums "
-        f"to {total:.3g}, out of the range of {np.dtype(dtype).name} training, "
-        "which divides the cost and alpha by that sum. Multiply the weights by a "
-        "common factor to bring the sum into range, and alpha by the same factor "
-        "to regularise as much."
-    )
-
-
-def _kept_weights(best_epoch, otherwise):
-    """Which weights a run that ends early leaves in the model."""
-    if best_epoch is None:
-        return otherwise
-    return f"the weights of epoch {best_epoch} (the best validation score)"
 
 
 def _print_epoch(record, header):
@@ -1304,27 +1072,3 @@ def _print_epoch(record, header):
             for name, value in record.items()
         )
     )
-
-
-@contextmanager
-def _stop_requests():
-    """Turn Ctrl-C during training into a request to stop after the mini-batch.
-
-    Yields a list that is non-empty once SIGINT has arrived. Signal handlers
-    can only be set from the main thread; elsewhere Ctrl-C cannot reach the
-    training loop anyway, and a user's own SIGINT handler is left alone.
-    """
-    requests = []
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield requests
-        return
-    previous = signal.signal(
-        signal.SIGINT, lambda signum, frame: requests.append(signum)
-    )
-    try:
-        yield requests
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -269,7 +269,7 @@ def test_early_stopping_restores_the_best_weights(digits):
     X_train, _, y_train, _ = digits
     # A learning rate this large makes the validation score wander.
     clf = SigmoidMLPClassifier(
-        early_stopping=True, learning_rate_init=2.0, n_iter_no_change=5, random_state=0
+        early_stopping=True, learning_rate_init=2.0, n_iter_no_change=4, random_state=0
     )
     _fit_quietly(clf, X_train, y_train)
     assert len(clf.validation_scores_) == clf.n_iter_
@@ -282,7 +282,7 @@ def test_early_stopping_restores_the_best_weights(digits):
     best_epoch_model = SigmoidMLPClassifier(
         early_stopping=True,
         learning_rate_init=2.0,
-        n_iter_no_change=5,
+        n_iter_no_change=4,
         max_iter=int(np.argmax(scores)) + 1,
         random_state=0,
     )
@@ -304,13 +304,15 @@ def test_adaptive_learning_rate_halves_until_one_128th():
     )
     clf.fit(X, y)  # with tol=10 only the first epoch improves: then 7 halvings
     assert clf._learning_rate == pytest.approx(clf.learning_rate_init / 128)
-    assert clf.n_iter_ == 1 + 2 * 7
+    # As in scikit-learn, eta changes after n_iter_no_change + 1 epochs without
+    # improvement.
+    assert clf.n_iter_ == 1 + 3 * 7
 
 
 def test_stops_when_the_loss_plateaus_and_warns_at_max_iter(small_problem):
     X, y = small_problem
     clf = SigmoidMLPClassifier(tol=10.0, n_iter_no_change=3).fit(X, y)
-    assert clf.n_iter_ == 1 + 3  # the first epoch always improves on inf
+    assert clf.n_iter_ == 1 + 4  # the first epoch always improves on inf
     with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(2\\)"):
         SigmoidMLPClassifier(max_iter=2).fit(X, y)
 
@@ -321,7 +323,9 @@ def test_warm_start_continues_and_checks_classes(small_problem):
     _fit_quietly(clf, X, y)
     first_coefs = clf.coefs_[0].copy()
     _fit_quietly(clf, X, y)
-    assert clf.n_iter_ == 6 and len(clf.loss_curve_) == 6
+    # As in scikit-learn, n_iter_ counts the epochs of the last fit; the curves
+    # and the history go on.
+    assert clf.n_iter_ == 3 and len(clf.loss_curve_) == len(clf.history_) == 6
     assert not np.array_equal(first_coefs, clf.coefs_[0])
     with pytest.raises(ValueError, match="warm_start can only be used"):
         clf.fit(X[y < 2], y[y < 2])
@@ -412,9 +416,11 @@ def test_divergence_keeps_the_last_finite_weights(digits, dtype):
     _fit_quietly(clf, X_train.astype(dtype), y_train)
     good = [w.copy() for w in clf.coefs_ + clf.intercepts_]
     clf.set_params(learning_rate_init=1e4, max_iter=50)
+    # Epochs are numbered as in history_, from the initialisation on.
     with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
         clf.fit(X_train.astype(dtype), y_train)
-    assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2
+    assert clf.n_iter_ == 0  # no epoch of this fit completed
+    assert len(clf.loss_curve_) == len(clf.history_) == 2
     for kept, before in zip(clf.coefs_ + clf.intercepts_, good, strict=True):
         np.testing.assert_array_equal(kept, before)
     proba = clf.predict_proba(X_test.astype(dtype))

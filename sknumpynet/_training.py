@@ -1,0 +1,544 @@
+"""The training loop: epochs of mini-batch SGD around the numeric core.
+
+scikit-learn keeps its optimisers in ``_stochastic_optimizers.py`` and skorch
+its stopping rules and schedules in callbacks; here the pieces of one run of
+training are:
+
+- :class:`TrainingRun`, the state of one call to ``fit`` or ``partial_fit``:
+  the data, each sample's scale, the parameters with their gradients and
+  momentum, the random generator and the count of samples seen;
+- :func:`learning_rate_at`, the schedule of eta;
+- :class:`StoppingRule`, which owns ``tol``, the patience, the halving of the
+  adaptive schedule, the best score and the state of the best epoch;
+- :func:`run_epoch`, one pass of mini-batch SGD, and :func:`run_epochs`, the
+  loop that ties them together, rolls back a diverged epoch and turns Ctrl-C
+  into a clean stop.
+
+The estimator builds the run, reports each epoch (its history, verbose output
+and scikit-learn's callbacks) through an :class:`EpochReporter`, and stores
+the fitted state. Nothing here imports the estimator.
+"""
+
+import enum
+import math
+import os
+import signal
+import threading
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info
+
+from . import _core
+
+# A cross-entropy this many times that of guessing uniformly means the weights
+# have blown up: no run that is learning gets there.
+DIVERGED_COST_FACTOR = 1000.0
+
+# The book's chapter-3 schedule: halve eta on each plateau, stop at eta_0 / 128.
+ADAPTIVE_DIVISOR = 2.0
+ADAPTIVE_FLOOR = 1.0 / 128.0
+
+# Rows gathered (and augmented) at once: a few mini-batches, so that the
+# per-call cost of indexing and of the augmentation is shared, while the copy
+# stays a few megabytes whatever the size of X.
+CHUNK_ROWS = 2048
+
+
+# Multiply-adds of the largest matrix product of a mini-batch below which a
+# second BLAS thread gains little: its share of the work is smaller than the
+# cost of waking it, and on a busy machine it waits for a core that is not free.
+BLAS_THREADING_MIN_WORK = 50_000_000
+
+
+@dataclass(frozen=True)
+class StepOptions:
+    """The settings every mini-batch step of a run shares.
+
+    Attributes
+    ----------
+    loss, output_activation : str
+        See :func:`sknumpynet._core.per_sample_loss`.
+    l2 : float
+        L2 coefficient of the mean cost, ``alpha`` over the total weight.
+    momentum : float
+    nesterov : bool
+    dropout : float
+    augment : object or None
+        An :mod:`sknumpynet.augmentation` transform applied to the rows of
+        each chunk of mini-batches, or None.
+    """
+
+    loss: str
+    output_activation: str
+    l2: float
+    momentum: float
+    nesterov: bool
+    dropout: float = 0.0
+    augment: object = None
+
+
+@dataclass
+class TrainingRun:
+    """The state of one call to ``fit`` or ``partial_fit``.
+
+    Attributes
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets, in the dtype of ``X``.
+    y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        The labels, for the training accuracy.
+    sample_scale : ndarray of shape (n_samples,)
+        Each sample's weight relative to the mean training weight.
+    train_idx : ndarray of int
+        The rows trained on (the others are held out for validation).
+    batch_size : int
+    params, grads : FlatParams
+        The parameters, updated in place, and the work space of the steps.
+    velocity : ndarray of shape (n_params,)
+        The momentum buffer, updated in place.
+    rng : numpy.random.RandomState
+        Draws the shuffles and seeds the dropout and augmentation generators.
+    options : StepOptions
+    t : int
+        Samples seen by the optimiser, counting every applied mini-batch.
+    """
+
+    X: object
+    Y: np.ndarray
+    y: np.ndarray
+    sample_scale: np.ndarray
+    train_idx: np.ndarray
+    batch_size: int
+    params: _core.FlatParams
+    grads: _core.FlatParams
+    velocity: np.ndarray
+    rng: np.random.RandomState
+    options: StepOptions
+    t: int = 0
+
+    def snapshot(self):
+        """Copies of what a diverged epoch rolls back: weights, momentum, t."""
+        return self.params.flat.copy(), self.velocity.copy(), self.t
+
+    def restore(self, snapshot):
+        """Put back the weights, momentum and ``t`` of :meth:`snapshot` in place."""
+        self.restore_weights(snapshot)
+        self.t = snapshot[2]
+
+    def restore_weights(self, snapshot):
+        """Put back the weights and momentum of :meth:`snapshot`, keeping ``t``."""
+        self.params.flat[:], self.velocity[:] = snapshot[:2]
+
+    def cost_limit(self):
+        """The mean cost above which a run counts as diverged."""
+        options = self.options
+        n_outputs = self.Y.shape[1]
+        if options.loss == "squared_error":
+            return math.inf  # bounded by 0.5 per output: only NaN can diverge
+        if options.output_activation == "softmax":
+            uniform_cost = math.log(n_outputs)
+        else:
+            uniform_cost = n_outputs * math.log(2.0)
+        return DIVERGED_COST_FACTOR * uniform_cost
+
+
+@dataclass
+class EpochResult:
+    """What one pass over the training data gives.
+
+    Attributes
+    ----------
+    order : ndarray of int
+        The training rows in the order they were trained on.
+    learning_rate : float
+        eta during the epoch.
+    logits : ndarray of shape (n_train, n_outputs)
+        ``logits[i]`` are the outputs of sample ``order[i]`` just before its
+        mini-batch's update.
+    mean_cost : float
+        The mean cost of the mini-batches, each before its update, without
+        the L2 penalty; NaN when the epoch diverged.
+    diverged : bool
+        Whether a cost became NaN, infinite or absurdly large.
+    """
+
+    order: np.ndarray
+    learning_rate: float
+    logits: np.ndarray
+    mean_cost: float = math.nan
+    diverged: bool = False
+
+
+def _seeded_generator(run, wanted):
+    """A generator seeded from the run's random state, or None if not wanted.
+
+    One generator per epoch, so that ``partial_fit`` replays ``fit``'s epochs.
+    """
+    return np.random.default_rng(run.rng.randint(2**31)) if wanted else None
+
+
+def run_epoch(run, order, learning_rate, stop_requested):
+    """One pass of mini-batch SGD over the rows ``order`` of the run's data.
+
+    Parameters
+    ----------
+    run : TrainingRun
+        Its parameters, velocity and ``t`` are updated in place.
+    order : ndarray of int
+        The training rows in the order of this epoch.
+    learning_rate : float
+        eta for every mini-batch of the epoch.
+    stop_requested : list
+        Non-empty once Ctrl-C has arrived: then ``KeyboardInterrupt`` is
+        raised after the current mini-batch.
+
+    Returns
+    -------
+    result : EpochResult
+    """
+    options, batch_size = run.options, run.batch_size
+    # Each sample's share of its batch's mean cost, for the whole epoch at once.
+    row_scales = run.sample_scale[order] / batch_size
+    last_size = len(order) % batch_size
+    if last_size:
+        row_scales[-last_size:] *= batch_size / last_size
+    dropout_rng = _seeded_generator(run, options.dropout)
+    augment_rng = _seeded_generator(run, options.augment is not None)
+    cost_limit = run.cost_limit()
+    logits = np.empty((len(order), run.Y.shape[1]), dtype=run.Y.dtype)
+    chunk_rows = max(1, CHUNK_ROWS // batch_size) * batch_size
+    total_cost = 0.0
+    for chunk_start in range(0, len(order), chunk_rows):
+        rows = order[chunk_start : chunk_start + chunk_rows]
+        X_chunk = run.X[rows]
+        if options.augment is not None:
+            X_chunk = options.augment.augment(_dense(X_chunk), augment_rng)
+        for start in range(0, len(rows), batch_size):
+            batch = slice(start, start + batch_size)
+            at = chunk_start + start
+            batch_cost, batch_logits = _core.sgd_step(
+                X_chunk[batch],
+                run.Y[rows[batch]],
+                row_scales[at : at + batch_size],
+                run.params,
+                run.grads,
+                run.velocity,
+                loss=options.loss,
+                kind=options.output_activation,
+                l2=options.l2,
+                learning_rate=learning_rate,
+                momentum=options.momentum,
+                nesterov=options.nesterov,
+                dropout=options.dropout,
+                rng=dropout_rng,
+            )
+            n_rows = len(batch_logits)
+            logits[at : at + n_rows] = batch_logits
+            run.t += n_rows
+            total_cost += batch_cost * n_rows
+            if not batch_cost <= cost_limit:  # also true for NaN
+                return EpochResult(order, learning_rate, logits, diverged=True)
+            if stop_requested:
+                raise KeyboardInterrupt
+    return EpochResult(order, learning_rate, logits, total_cost / len(order))
+
+
+def _dense(X):
+    """A dense copy of a sparse chunk; dense arrays as they are."""
+    return X.toarray() if hasattr(X, "toarray") else X
+
+
+def learning_rate_at(schedule, epoch, *, learning_rate_init, power_t, max_iter,
+                     adaptive_rate):  # fmt: skip
+    """eta during an epoch of the schedule ``schedule``.
+
+    Parameters
+    ----------
+    schedule : {"constant", "invscaling", "adaptive", "cosine"}
+    epoch : int
+        Epochs completed since the schedule started (counting from 0).
+    learning_rate_init, power_t, max_iter
+        The estimator's parameters.
+    adaptive_rate : float
+        The current eta of the ``"adaptive"`` schedule (and of
+        ``"constant"``, where it never changes).
+
+    Returns
+    -------
+    learning_rate : float
+    """
+    if schedule == "invscaling":
+        return learning_rate_init / (epoch + 1) ** power_t
+    if schedule == "cosine":
+        # Half a cosine from eta_0 at the first epoch towards 0 at max_iter;
+        # epochs past max_iter (partial_fit) keep the last epoch's eta.
+        progress = min(epoch, max_iter - 1) / max_iter
+        return learning_rate_init * 0.5 * (1.0 + math.cos(math.pi * progress))
+    return adaptive_rate
+
+
+@dataclass
+class StoppingRule:
+    """Decides after each epoch whether training goes on.
+
+    The monitored score is the validation accuracy with early stopping
+    (higher is better), else the training objective (lower is better). When
+    it has not improved by ``tol`` for more than ``n_iter_no_change``
+    consecutive epochs, training stops, or with the adaptive schedule eta is
+    halved, until it falls to 1/128 of its initial value.
+
+    Attributes
+    ----------
+    tol : float
+    n_iter_no_change : int or float
+        ``math.inf`` never stops.
+    early_stopping : bool
+        Monitor ``"val_accuracy"`` instead of ``"train_loss"``.
+    adaptive : bool
+        Halve ``learning_rate`` instead of stopping.
+    learning_rate : float
+        The current eta of the adaptive (or constant) schedule.
+    learning_rate_floor : float
+    best_score : float
+        Best monitored score so far, in "higher is better" form.
+    no_improvement_count : int
+    best_epoch : int or None
+        The epoch (counting from 1) whose state was kept as the best, with
+        early stopping.
+    best_state : tuple or None
+        ``TrainingRun.snapshot()`` of the best epoch, with early stopping.
+    message : str or None
+        What the last call to :meth:`update` decided, if anything but going on.
+    """
+
+    tol: float
+    n_iter_no_change: float
+    early_stopping: bool
+    adaptive: bool
+    learning_rate: float
+    learning_rate_floor: float
+    best_score: float = -math.inf
+    no_improvement_count: int = 0
+    best_epoch: int | None = None
+    best_state: tuple | None = field(default=None, repr=False)
+    message: str | None = None
+
+    def update(self, record, run):
+        """Take an epoch's record into account; return whether to stop.
+
+        Parameters
+        ----------
+        record : dict
+            The epoch's history record, with ``"train_loss"`` and, with early
+            stopping, ``"val_accuracy"``.
+        run : TrainingRun
+            Snapshotted when the epoch is the best so far, with early stopping.
+
+        Returns
+        -------
+        stop : bool
+        """
+        self.message = None
+        score = record["val_accuracy"] if self.early_stopping else -record["train_loss"]
+        improved = score > self.best_score + self.tol
+        if self.early_stopping and score > self.best_score:
+            # The best epoch's momentum too: a later partial_fit continues from
+            # that epoch, not with the momentum of the epochs after it.
+            self.best_state, self.best_epoch = run.snapshot(), record["epoch"]
+        self.best_score = max(score, self.best_score)
+        self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
+        if self.no_improvement_count <= self.n_iter_no_change:
+            return False
+        self.no_improvement_count = 0
+        monitored = "Validation score" if self.early_stopping else "Training loss"
+        if self.adaptive:
+            self.learning_rate /= ADAPTIVE_DIVISOR
+            if self.learning_rate > self.learning_rate_floor * (1 + 1e-9):
+                self.message = f"Setting learning rate to {self.learning_rate:.6g}"
+                return False
+            self.message = (
+                f"{monitored} stopped improving and the learning rate fell to "
+                "1/128 of learning_rate_init. Stopping."
+            )
+            return True
+        self.message = (
+            f"{monitored} did not improve more than tol={self.tol} for "
+            f"{self.n_iter_no_change} consecutive epochs. Stopping."
+        )
+        return True
+
+    def kept_weights(self, otherwise):
+        """Which weights a run that ends early leaves in the model."""
+        if self.best_epoch is None:
+            return otherwise
+        return f"the weights of epoch {self.best_epoch} (the best validation score)"
+
+
+class Ending(enum.Enum):
+    """How a call to :func:`run_epochs` ended."""
+
+    MAX_ITER = "max_iter"
+    STOPPED = "stopped"
+    DIVERGED = "diverged"
+    INTERRUPTED = "interrupted"
+
+
+class EpochReporter:
+    """What the loop tells the outside world about each epoch.
+
+    The estimator subclasses it to build history records, print verbose rows
+    and drive scikit-learn's callbacks; the base class records nothing.
+    """
+
+    def begin_epoch(self):
+        """An epoch is about to start."""
+
+    def record(self, run, result, started):
+        """The history record of a completed epoch (a dict).
+
+        ``started`` is the ``time.perf_counter()`` of the epoch's start.
+        """
+        raise NotImplementedError
+
+    def end_epoch(self, record, rule, run):
+        """A completed epoch; returns True when a callback asks to stop."""
+        return False
+
+    def abort_epoch(self, run):
+        """The epoch ended without a record: it diverged or was interrupted."""
+
+
+def run_epochs(run, rule, reporter, *, n_epochs, shuffle, learning_rate):
+    """Train for up to ``n_epochs`` epochs and say how training ended.
+
+    Parameters
+    ----------
+    run : TrainingRun
+        Updated in place; after early stopping it holds the best epoch's state.
+    rule : StoppingRule
+    reporter : EpochReporter
+    n_epochs : int
+    shuffle : bool
+        Draw a new order of the training rows before each epoch.
+    learning_rate : callable
+        ``learning_rate()`` gives eta for the next epoch.
+
+    Returns
+    -------
+    ending : Ending
+    """
+    ending = Ending.MAX_ITER
+    with (
+        _stop_requests() as stop_requested,
+        np.errstate(over="ignore", invalid="ignore"),
+    ):
+        try:
+            for _ in range(n_epochs):
+                reporter.begin_epoch()
+                started = time.perf_counter()
+                epoch_start = run.snapshot()
+                order = run.rng.permutation(run.train_idx) if shuffle else run.train_idx
+                result = run_epoch(run, order, learning_rate(), stop_requested)
+                if result.diverged or not np.isfinite(run.params.flat).all():
+                    run.restore(epoch_start)
+                    reporter.abort_epoch(run)
+                    ending = Ending.DIVERGED
+                    break
+                record = reporter.record(run, result, started)
+                stop = rule.update(record, run)
+                if reporter.end_epoch(record, rule, run) or stop:
+                    ending = Ending.STOPPED
+                    break
+        except KeyboardInterrupt:
+            reporter.abort_epoch(run)
+            ending = Ending.INTERRUPTED
+    if rule.best_state is not None:
+        run.restore_weights(rule.best_state)
+    return ending
+
+
+@contextmanager
+def _stop_requests():
+    """Turn Ctrl-C during training into a request to stop after the mini-batch.
+
+    Yields a list that is non-empty once SIGINT has arrived. Signal handlers
+    can only be set from the main thread; elsewhere Ctrl-C cannot reach the
+    training loop anyway, and a user's own SIGINT handler is left alone.
+    """
+    requests = []
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield requests
+        return
+    previous = signal.signal(
+        signal.SIGINT, lambda signum, frame: requests.append(signum)
+    )
+    try:
+        yield requests
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def blas_threads(run):
+    """The BLAS thread limit for the run's matrix products, or None for no limit.
+
+    One thread for networks whose per-batch products are small. A limit the
+    user already set (``threadpool_limits`` around ``fit``, or
+    ``OPENBLAS_NUM_THREADS``) shows as fewer threads than cores and is kept.
+    """
+    largest_product = run.batch_size * max(w.size for w in run.params.coefs)
+    if largest_product >= BLAS_THREADING_MIN_WORK:
+        return None
+    n_cores = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
+    if any(info["num_threads"] < n_cores for info in blas):
+        return None
+    return 1
+
+
+def warn_about_ending(ending, *, rule, n_iter, n_epochs_trained, t, max_iter,
+                      learning_rate_init, momentum):  # fmt: skip
+    """Warn when training ended for a reason the user should hear about.
+
+    ``n_iter`` counts the epochs of this call, ``n_epochs_trained`` those since
+    the weights were drawn, as ``history_`` numbers them.
+    """
+    if ending is Ending.DIVERGED:
+        kept = rule.kept_weights(
+            f"the weights from the end of epoch {n_epochs_trained}"
+        )
+        warnings.warn(
+            f"Training diverged in epoch {n_epochs_trained + 1}: the training cost "
+            "became NaN, infinite or over "
+            f"{DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so "
+            f"{kept} were kept and training stopped. Lower "
+            f"learning_rate_init (now {learning_rate_init}) or momentum "
+            f"(now {momentum}), or scale the features (for example with "
+            "StandardScaler or MinMaxScaler).",
+            ConvergenceWarning,
+        )
+    elif ending is Ending.INTERRUPTED:
+        kept = rule.kept_weights("the weights of the last mini-batch")
+        warnings.warn(
+            f"Training interrupted by user after {n_iter} complete "
+            f"epochs ({t} samples seen); the model keeps {kept}.",
+            UserWarning,
+        )
+    elif ending is Ending.MAX_ITER and max_iter is not None:
+        warnings.warn(
+            f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
+            "reached and the optimization hasn't converged yet.",
+            ConvergenceWarning,
+        )
