@@ -58,7 +58,10 @@ class Augmentation(BaseEstimator):
 
     See Also
     --------
-    RandomShift, RandomAffine, ElasticDistortion, GaussianNoise
+    RandomShift : Whole-pixel shifts of images.
+    RandomAffine : Rotation, scaling, shear and shift of images.
+    ElasticDistortion : Smooth random distortions of images.
+    GaussianNoise : Noise added to any features.
     """
 
     _parameter_constraints: dict = {}
@@ -264,7 +267,7 @@ class RandomAffine(_ImageAugmentation):
     See Also
     --------
     RandomShift : Whole-pixel shifts only, without interpolation; faster.
-    ElasticDistortion : Smooth local distortions, as of a hand's trembling.
+    ElasticDistortion : Smooth local distortions, as by another hand.
 
     Notes
     -----
@@ -647,4 +650,5 @@ def _bilinear(images, rows, cols, fill_value):
     # Each value is a weighted mean of pixels and fill_value, but the rounding
     # of a + w * (b - a) can step an ulp past b: clip, so that the output
     # never leaves the range of its inputs (pixels in [0, 1] stay in [0, 1]).
-    return np.clip(top_left, padded.min(), padded.max(), out=top_left)
+    low, high = padded.min(initial=fill_value), padded.max(initial=fill_value)
+    return np.clip(top_left, low, high, out=top_left)

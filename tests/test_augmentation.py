@@ -58,6 +58,14 @@ def test_augment_returns_a_new_array_of_the_same_shape_and_dtype(transform, dtyp
     assert not np.array_equal(X_augmented, X)
 
 
+@pytest.mark.parametrize("transform", TRANSFORMS.values(), ids=TRANSFORMS)
+def test_a_chunk_of_no_rows_gives_no_rows(transform):
+    X = np.empty((0, 28 * 28), dtype=np.float32)
+    X_augmented = transform.augment(X, np.random.default_rng(0))
+    assert X_augmented.shape == X.shape
+    assert X_augmented.dtype == X.dtype
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("transform", ZERO_STRENGTH.values(), ids=ZERO_STRENGTH)
 def test_zero_strength_is_the_identity(transform, dtype):
