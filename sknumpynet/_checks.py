@@ -4,6 +4,7 @@ Each function takes what it checks and returns the checked value or raises an
 error that names the problem; none reads or changes an estimator.
 """
 
+import itertools
 import math
 import os
 import warnings
@@ -15,8 +16,8 @@ from scipy import sparse
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
 
 # Sigmoid neurons learn from inputs of about unit scale: weighted inputs of a
 # few hundred saturate them from the first step. Features whose root mean
@@ -77,6 +78,38 @@ def physical_memory():
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, OSError, ValueError):  # Windows
         return math.inf
+
+
+def check_network_fits_in_memory(layer_sizes, hidden_layer_sizes, dtype):
+    """Refuse a network larger than the machine's memory, before numpy tries.
+
+    numpy may half succeed in allocating it, and then fail somewhere else.
+
+    Returns
+    -------
+    n_params : int
+        Number of weights and biases.
+    needs : str
+        What the network needs, for an error if the allocation fails anyway.
+    """
+    n_params = sum(
+        (n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes)
+    )
+    # Parameters, momentum buffers and their gradients.
+    n_bytes = 3 * n_params * np.dtype(dtype).itemsize
+    needs = (
+        f"hidden_layer_sizes={hidden_layer_sizes!r} on {layer_sizes[0]} "
+        f"features needs {n_params:,} parameters: {n_bytes:,} bytes "
+        f"({n_bytes / 2**30:.1f} GiB) of {np.dtype(dtype)} for weights, momentum "
+        "and gradients"
+    )
+    memory = physical_memory()
+    if n_bytes > memory:
+        raise MemoryError(
+            f"{needs}, more than the {memory / 2**30:.1f} GiB of memory of "
+            "this machine. Use smaller hidden layers."
+        )
+    return n_params, needs
 
 
 def check_targets(y):
@@ -208,9 +241,35 @@ def check_sample_weight(sample_weight, X, y, *, class_weight, classes, alpha):
     return check_weight_range(sample_weight, X.dtype, alpha, class_weight is not None)
 
 
-def check_validation_labels(y_val, classes, multilabel):
-    """Refuse validation labels that do not match the training targets."""
-    if multilabel:
+def check_validation_data(estimator, X_val, y_val, sample_weight_val, dtype):
+    """Validate ``X_val`` and ``y_val`` against the estimator's training data.
+
+    Returns
+    -------
+    X_val : {ndarray, sparse matrix} of ``dtype``
+    y_val : ndarray, 1-D for single-label targets
+    """
+    if (X_val is None) != (y_val is None):
+        raise ValueError(
+            "X_val and y_val must be passed together: got "
+            f"X_val={'None' if X_val is None else 'an array'} and "
+            f"y_val={'None' if y_val is None else 'an array'}."
+        )
+    if X_val is None:
+        raise ValueError("sample_weight_val was passed without X_val and y_val.")
+    X_val, y_val = validate_data(
+        estimator,
+        X_val,
+        y_val,
+        reset=False,
+        accept_sparse=["csr", "csc"],
+        dtype=dtype,
+        multi_output=True,
+    )
+    if y_val.ndim == 2 and y_val.shape[1] == 1:
+        y_val = column_or_1d(y_val, warn=True)
+    classes = estimator.classes_
+    if estimator._label_binarizer.y_type_ == "multilabel-indicator":
         if y_val.ndim != 2 or y_val.shape[1] != len(classes):
             raise ValueError(
                 f"y_val must be a label indicator matrix with {len(classes)} "
@@ -227,6 +286,7 @@ def check_validation_labels(y_val, classes, multilabel):
                 f"y_val has labels that are not among the training classes "
                 f"{classes}: {unseen}."
             )
+    return X_val, y_val
 
 
 def validation_split(y, sample_weight, validation_fraction, rng):
@@ -283,4 +343,47 @@ def warn_if_far_from_unit_scale(X):
             "far from unit scale and learn little. Scale the features, for "
             "example with MinMaxScaler or StandardScaler in a Pipeline.",
             FeatureScaleWarning,
+        )
+
+
+def check_two_classes(label_binarizer, estimator_name):
+    """Refuse single-label targets of one class: there is nothing to learn."""
+    classes = label_binarizer.classes_
+    if label_binarizer.y_type_ != "multilabel-indicator" and len(classes) < 2:
+        (label,) = classes.tolist()
+        raise ValueError(
+            f"{estimator_name} needs samples of at least 2 classes (with "
+            "non-zero sample weight) in the data, but the data contains only "
+            f"one class: {label!r}."
+        )
+
+
+def check_same_classes(label_binarizer, y, *, warm_start):
+    """Refuse targets that do not fit the classes a model already has.
+
+    A warm-started fit needs exactly the classes of the previous fit;
+    ``partial_fit`` accepts any subset of the classes it was given; neither
+    may switch between multilabel and single-label targets.
+    """
+    multilabel = type_of_target(y).startswith("multilabel")
+    seen = label_binarizer.classes_
+    if warm_start:
+        labels = np.arange(y.shape[1]) if multilabel else np.unique(y)
+        if not np.array_equal(np.sort(labels), np.sort(seen)):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes "
+                f"as in the previous call to fit. Previously got {seen}, `y` "
+                f"has {labels}."
+            )
+    elif not multilabel:
+        unseen = np.setdiff1d(np.unique(y), seen)
+        if unseen.size:
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{seen}. 'y' has {np.unique(y)}."
+            )
+    if multilabel != (label_binarizer.y_type_ == "multilabel-indicator"):
+        raise ValueError(
+            "The type of target (multilabel or not) must not change between "
+            "calls to fit with warm_start or to partial_fit."
         )

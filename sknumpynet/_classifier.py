@@ -1,8 +1,6 @@
 """SigmoidMLPClassifier: the scikit-learn estimator around the numeric core."""
 
-import itertools
 import math
-import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -533,7 +531,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         if not reuse_weights:
             self._initialize_weights(X, Y, hidden_sizes)
         train_idx, validation = self._validation_set(
-            X, Y, y, sample_weight, incremental, *(validation_data or (None,) * 3)
+            X, Y, y, sample_weight, incremental, validation_data
         )
         if not (incremental and reuse_weights):
             self._start_new_optimizer_run(validation is not None)
@@ -551,7 +549,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         }
         callback_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
         run = self._training_run(X, Y, y, sample_weight, train_idx)
-        reporter = _EpochRecorder(self, validation, (callback_ctx, hook_data))
+        reporter = _training.EpochRecorder(self, validation, (callback_ctx, hook_data))
         rule = self._stopping_rule(self.early_stopping and not incremental)
         with threadpool_limits(_training.blas_threads(run), user_api="blas"):
             ending = _training.run_epochs(
@@ -578,44 +576,21 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         )
         return self
 
-    def _fit_label_encoding(self, y, dtype, sample_weight, reuse_weights,
-                            incremental):  # fmt: skip
+    def _fit_label_encoding(
+        self, y, dtype, sample_weight, reuse_weights, incremental
+    ):  # fmt: skip
         """Fit the label binarizer if needed and return the target matrix."""
         multilabel = type_of_target(y).startswith("multilabel")
         if not reuse_weights and not incremental:
             # Samples of weight 0 do not exist for the model: their labels are
             # not classes, as if they had been removed from the data.
-            labels = y[sample_weight > 0]
-            self._label_binarizer = LabelBinarizer().fit(labels)
-            if not multilabel and len(self._label_binarizer.classes_) < 2:
-                (label,) = self._label_binarizer.classes_.tolist()
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes "
-                    "(with non-zero sample weight) in the data, but the data "
-                    f"contains only one class: {label!r}."
-                )
-        elif not incremental:
-            seen = self._label_binarizer.classes_
-            labels = np.arange(y.shape[1]) if multilabel else np.unique(y)
-            if not np.array_equal(np.sort(labels), np.sort(seen)):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes "
-                    f"as in the previous call to fit. Previously got {seen}, `y` "
-                    f"has {labels}."
-                )
-        elif not multilabel:
-            unseen = np.setdiff1d(np.unique(y), self.classes_)
-            if unseen.size:
-                raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {np.unique(y)}."
-                )
-        self.classes_ = self._label_binarizer.classes_
-        if multilabel != (self._label_binarizer.y_type_ == "multilabel-indicator"):
-            raise ValueError(
-                "The type of target (multilabel or not) must not change between "
-                "calls to fit with warm_start or to partial_fit."
+            self._label_binarizer = LabelBinarizer().fit(y[sample_weight > 0])
+            _checks.check_two_classes(self._label_binarizer, type(self).__name__)
+        else:
+            _checks.check_same_classes(
+                self._label_binarizer, y, warm_start=not incremental
             )
+        self.classes_ = self._label_binarizer.classes_
         self.out_activation_ = self._choose_output_activation(multilabel)
         return self._target_matrix(y, dtype)
 
@@ -644,23 +619,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     def _initialize_weights(self, X, Y, hidden_sizes):
         """Draw new weights and forget every epoch trained so far."""
         layer_sizes = [X.shape[1], *hidden_sizes, Y.shape[1]]
-        n_params = sum(
-            (n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes)
+        n_params, needs = _checks.check_network_fits_in_memory(
+            layer_sizes, self.hidden_layer_sizes, X.dtype
         )
-        # Parameters, momentum buffers and their gradients.
-        n_bytes = 3 * n_params * X.dtype.itemsize
-        needs = (
-            f"hidden_layer_sizes={self.hidden_layer_sizes!r} on {X.shape[1]} "
-            f"features needs {n_params:,} parameters: {n_bytes:,} bytes "
-            f"({n_bytes / 2**30:.1f} GiB) of {X.dtype} for weights, momentum and "
-            "gradients"
-        )
-        memory = _checks.physical_memory()
-        if n_bytes > memory:  # refuse before numpy tries, and may half succeed
-            raise MemoryError(
-                f"{needs}, more than the {memory / 2**30:.1f} GiB of memory of "
-                "this machine. Use smaller hidden layers."
-            )
         try:
             self._rng = check_random_state(self.random_state)
             self.coefs_, self.intercepts_ = _core.init_params(
@@ -693,27 +654,23 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self.validation_scores_ = [] if has_validation else None
         self.validation_loss_curve_ = [] if has_validation else None
 
-    def _validation_set(
-        self, X, Y, y, sample_weight, incremental, X_val, y_val, sample_weight_val
-    ):
+    def _validation_set(self, X, Y, y, sample_weight, incremental, validation_data):
         """The indices of the training samples, and the validation set or None.
 
         The validation set is ``X_val`` if given, else with ``early_stopping``
         a split of ``(X, y)``; ``partial_fit`` has none.
         """
-        if (X_val is None) != (y_val is None):
-            raise ValueError(
-                "X_val and y_val must be passed together: got "
-                f"X_val={'None' if X_val is None else 'an array'} and "
-                f"y_val={'None' if y_val is None else 'an array'}."
-            )
-        if X_val is None and sample_weight_val is not None:
-            raise ValueError("sample_weight_val was passed without X_val and y_val.")
+        X_val, y_val, sample_weight_val = validation_data or (None, None, None)
         train_idx = np.arange(X.shape[0])
-        if X_val is not None:
-            validation = self._check_validation_data(
-                X_val, y_val, sample_weight_val, X.dtype
+        if X_val is not None or y_val is not None or sample_weight_val is not None:
+            X_val, y_val = _checks.check_validation_data(
+                self, X_val, y_val, sample_weight_val, X.dtype
             )
+            Y_val = self._target_matrix(y_val, X.dtype)
+            weight = _check_sample_weight(
+                sample_weight_val, X_val, dtype=X.dtype, ensure_non_negative=True
+            )
+            validation = _checks.ValidationSet(X_val, Y_val, y_val, weight)
         elif self.early_stopping and not incremental:
             train_idx, val_idx = _checks.validation_split(
                 y, sample_weight, self.validation_fraction, self._rng
@@ -729,30 +686,6 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 "its loss and accuracy are undefined."
             )
         return train_idx, validation
-
-    def _check_validation_data(self, X_val, y_val, sample_weight_val, dtype):
-        """Validate ``X_val`` and ``y_val`` against the training data."""
-        X_val, y_val = validate_data(
-            self,
-            X_val,
-            y_val,
-            reset=False,
-            accept_sparse=["csr", "csc"],
-            dtype=dtype,
-            multi_output=True,
-        )
-        if y_val.ndim == 2 and y_val.shape[1] == 1:
-            y_val = column_or_1d(y_val, warn=True)
-        _checks.check_validation_labels(
-            y_val,
-            self.classes_,
-            multilabel=self._label_binarizer.y_type_ == "multilabel-indicator",
-        )
-        weight = _check_sample_weight(
-            sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
-        )
-        Y_val = self._target_matrix(y_val, dtype)
-        return _checks.ValidationSet(X_val, Y_val, y_val, weight)
 
     def _rebind_params_as_flat(self, dtype):
         """Move ``coefs_`` and ``intercepts_`` into one flat array of ``dtype``.
@@ -873,23 +806,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     # -------------------------------------------------------------- predict
 
     def _logits(self, X):
-        # Huge inputs overflow weighted inputs to +-inf, which the sigmoid
-        # saturates as it should. Infinite logits are clipped to a quarter of
-        # the largest float, so that softmax gets the limiting probabilities
-        # instead of inf - inf; only a NaN (inf - inf in a sum) has no answer.
-        with np.errstate(over="ignore", invalid="ignore"):
-            _, logits = _core.forward(X, self.coefs_, self.intercepts_)
-            overflowed = np.isnan(logits).any(axis=1)
-            if logits.dtype == np.float32 and overflowed.any():
-                # Products that overflow float32 (from inputs near 1e20, say)
-                # may still have a finite sum: redo those rows in float64.
-                _, logits[overflowed] = _core.forward(
-                    X[overflowed].astype(np.float64),
-                    [w.astype(np.float64) for w in self.coefs_],
-                    [b.astype(np.float64) for b in self.intercepts_],
-                )
-        largest = np.finfo(logits.dtype).max / 4
-        return np.clip(logits, -largest, largest, out=logits)
+        return _core.predict_logits(X, self.coefs_, self.intercepts_)
 
     def _validated_logits(self, X):
         check_is_fitted(self)
@@ -979,96 +896,3 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         tags.classifier_tags.multi_label = can_multilabel
         tags.target_tags.multi_output = can_multilabel
         return tags
-
-
-# How verbose mode prints each column of a history record.
-_EPOCH_FORMATS = {
-    "epoch": "d",
-    "train_loss": ".4f",
-    "train_accuracy": ".4f",
-    "val_loss": ".4f",
-    "val_accuracy": ".4f",
-    "learning_rate": ".4g",
-    "seconds": ".2f",
-}
-
-
-class _EpochRecorder(_training.EpochReporter):
-    """Records each epoch on the estimator, prints it, and tells the callbacks.
-
-    ``callbacks`` is the fit task's callback context and the data its hooks
-    receive.
-    """
-
-    def __init__(self, estimator, validation, callbacks):
-        self.estimator = estimator
-        self.validation = validation
-        self.callback_ctx, self.hook_data = callbacks
-        self.epoch_ctx = None
-
-    def begin_epoch(self):
-        self.epoch_ctx = self.callback_ctx.subcontext(task_name="epoch")
-        self.epoch_ctx.call_on_fit_task_begin(
-            estimator=self.estimator, **self.hook_data
-        )
-
-    def record(self, run, result, started):
-        estimator, order = self.estimator, result.order
-        penalty = _core.l2_penalty(run.params, run.options.l2)
-        record = {
-            "epoch": len(estimator.history_) + 1,
-            "train_loss": result.mean_cost + penalty,
-            "train_accuracy": accuracy_score(
-                run.y[order],
-                estimator._predict_from_logits(result.logits),
-                sample_weight=run.sample_scale[order],
-            ),
-        }
-        if self.validation is not None:
-            record["val_loss"], record["val_accuracy"] = estimator._evaluate(
-                self.validation, penalty
-            )
-        record["learning_rate"] = result.learning_rate
-        record["seconds"] = time.perf_counter() - started
-        return record
-
-    def end_epoch(self, record, rule, run):
-        estimator = self.estimator
-        estimator.n_iter_ += 1
-        estimator.t_ = run.t
-        estimator.loss_ = record["train_loss"]
-        estimator.loss_curve_.append(estimator.loss_)
-        estimator.history_.append(record)
-        if "val_loss" in record:
-            estimator.validation_loss_curve_.append(record["val_loss"])
-            estimator.validation_scores_.append(record["val_accuracy"])
-        if estimator.verbose:
-            previous = estimator.history_[-2] if len(estimator.history_) > 1 else {}
-            _print_epoch(record, header=previous.keys() != record.keys())
-            if rule.message:
-                print(rule.message)
-        return self._end_epoch_task()
-
-    def abort_epoch(self, run):
-        self.estimator.t_ = run.t
-        self._end_epoch_task()
-
-    def _end_epoch_task(self):
-        """End the epoch's callback task; True when a callback asks to stop."""
-        return self.epoch_ctx.call_on_fit_task_end(
-            estimator=self.estimator,
-            reconstruction_attributes=self.estimator._fitted_state,
-            **self.hook_data,
-        )
-
-
-def _print_epoch(record, header):
-    """Print one epoch's record as a table row, after a header if asked."""
-    if header:
-        print("  ".join(f"{name:>8}" for name in record))
-    print(
-        "  ".join(
-            f"{value:>{max(8, len(name))}{_EPOCH_FORMATS[name]}}"
-            for name, value in record.items()
-        )
-    )

@@ -488,3 +488,36 @@ def sgd_step(
     backward(activations, delta, params, learning_rate * l2, grads, dropout)
     sgd_update(params.flat, grads.flat, velocity, momentum, nesterov)
     return batch_cost, logits
+
+
+def predict_logits(X, coefs, intercepts):
+    """The output logits of a batch, finite for any finite input.
+
+    Huge inputs overflow weighted inputs to +-inf, which the sigmoid saturates
+    as it should. Infinite logits are clipped to a quarter of the largest
+    float, so that softmax gets the limiting probabilities instead of
+    inf - inf; only a NaN (inf - inf in a sum) has no answer.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    coefs, intercepts : lists of ndarray
+
+    Returns
+    -------
+    logits : ndarray of shape (n_samples, n_outputs)
+        NaN in the rows whose weighted inputs overflow to inf - inf.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, logits = forward(X, coefs, intercepts)
+        overflowed = np.isnan(logits).any(axis=1)
+        if logits.dtype == np.float32 and overflowed.any():
+            # Products that overflow float32 (from inputs near 1e20, say) may
+            # still have a finite sum: redo those rows in float64.
+            _, logits[overflowed] = forward(
+                X[overflowed].astype(np.float64),
+                [w.astype(np.float64) for w in coefs],
+                [b.astype(np.float64) for b in intercepts],
+            )
+    largest = np.finfo(logits.dtype).max / 4
+    return np.clip(logits, -largest, largest, out=logits)

@@ -14,9 +14,10 @@ training are:
   loop that ties them together, rolls back a diverged epoch and turns Ctrl-C
   into a clean stop.
 
-The estimator builds the run, reports each epoch (its history, verbose output
-and scikit-learn's callbacks) through an :class:`EpochReporter`, and stores
-the fitted state. Nothing here imports the estimator.
+The estimator builds the run and stores the fitted state; an
+:class:`EpochRecorder` writes each epoch into the estimator's history, prints
+it in verbose mode and tells scikit-learn's callbacks. Nothing here imports
+the estimator.
 """
 
 import enum
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
 from threadpoolctl import threadpool_info
 
 from . import _core
@@ -389,31 +391,6 @@ class Ending(enum.Enum):
     INTERRUPTED = "interrupted"
 
 
-class EpochReporter:
-    """What the loop tells the outside world about each epoch.
-
-    The estimator subclasses it to build history records, print verbose rows
-    and drive scikit-learn's callbacks; the base class records nothing.
-    """
-
-    def begin_epoch(self):
-        """An epoch is about to start."""
-
-    def record(self, run, result, started):
-        """The history record of a completed epoch (a dict).
-
-        ``started`` is the ``time.perf_counter()`` of the epoch's start.
-        """
-        raise NotImplementedError
-
-    def end_epoch(self, record, rule, run):
-        """A completed epoch; returns True when a callback asks to stop."""
-        return False
-
-    def abort_epoch(self, run):
-        """The epoch ended without a record: it diverged or was interrupted."""
-
-
 def run_epochs(run, rule, reporter, *, n_epochs, shuffle, learning_rate):
     """Train for up to ``n_epochs`` epochs and say how training ended.
 
@@ -422,7 +399,7 @@ def run_epochs(run, rule, reporter, *, n_epochs, shuffle, learning_rate):
     run : TrainingRun
         Updated in place; after early stopping it holds the best epoch's state.
     rule : StoppingRule
-    reporter : EpochReporter
+    reporter : EpochRecorder
     n_epochs : int
     shuffle : bool
         Draw a new order of the training rows before each epoch.
@@ -542,3 +519,109 @@ def warn_about_ending(ending, *, rule, n_iter, n_epochs_trained, t, max_iter,
             "reached and the optimization hasn't converged yet.",
             ConvergenceWarning,
         )
+
+
+# How verbose mode prints each column of a history record.
+_EPOCH_FORMATS = {
+    "epoch": "d",
+    "train_loss": ".4f",
+    "train_accuracy": ".4f",
+    "val_loss": ".4f",
+    "val_accuracy": ".4f",
+    "learning_rate": ".4g",
+    "seconds": ".2f",
+}
+
+
+class EpochRecorder:
+    """Records each epoch on the estimator, prints it, and tells the callbacks.
+
+    Parameters
+    ----------
+    estimator : SigmoidMLPClassifier
+        Gets each epoch's record in its ``history_`` and curves.
+    validation : ValidationSet or None
+        Evaluated after each epoch.
+    callbacks : tuple
+        The fit task's callback context and the data its hooks receive.
+    """
+
+    def __init__(self, estimator, validation, callbacks):
+        self.estimator = estimator
+        self.validation = validation
+        self.callback_ctx, self.hook_data = callbacks
+        self.epoch_ctx = None
+
+    def begin_epoch(self):
+        """An epoch is about to start: begin its callback task."""
+        self.epoch_ctx = self.callback_ctx.subcontext(task_name="epoch")
+        self.epoch_ctx.call_on_fit_task_begin(
+            estimator=self.estimator, **self.hook_data
+        )
+
+    def record(self, run, result, started):
+        """The history record of a completed epoch.
+
+        ``started`` is the ``time.perf_counter()`` of the epoch's start.
+        """
+        estimator, order = self.estimator, result.order
+        penalty = _core.l2_penalty(run.params, run.options.l2)
+        record = {
+            "epoch": len(estimator.history_) + 1,
+            "train_loss": result.mean_cost + penalty,
+            "train_accuracy": accuracy_score(
+                run.y[order],
+                estimator._predict_from_logits(result.logits),
+                sample_weight=run.sample_scale[order],
+            ),
+        }
+        if self.validation is not None:
+            record["val_loss"], record["val_accuracy"] = estimator._evaluate(
+                self.validation, penalty
+            )
+        record["learning_rate"] = result.learning_rate
+        record["seconds"] = time.perf_counter() - started
+        return record
+
+    def end_epoch(self, record, rule, run):
+        """Store a completed epoch; True when a callback asks to stop."""
+        estimator = self.estimator
+        estimator.n_iter_ += 1
+        estimator.t_ = run.t
+        estimator.loss_ = record["train_loss"]
+        estimator.loss_curve_.append(estimator.loss_)
+        estimator.history_.append(record)
+        if "val_loss" in record:
+            estimator.validation_loss_curve_.append(record["val_loss"])
+            estimator.validation_scores_.append(record["val_accuracy"])
+        if estimator.verbose:
+            previous = estimator.history_[-2] if len(estimator.history_) > 1 else {}
+            _print_epoch(record, header=previous.keys() != record.keys())
+            if rule.message:
+                print(rule.message)
+        return self._end_epoch_task()
+
+    def abort_epoch(self, run):
+        """End an epoch that diverged or was interrupted, without a record."""
+        self.estimator.t_ = run.t
+        self._end_epoch_task()
+
+    def _end_epoch_task(self):
+        """End the epoch's callback task; True when a callback asks to stop."""
+        return self.epoch_ctx.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=self.estimator._fitted_state,
+            **self.hook_data,
+        )
+
+
+def _print_epoch(record, header):
+    """Print one epoch's record as a table row, after a header if asked."""
+    if header:
+        print("  ".join(f"{name:>8}" for name in record))
+    print(
+        "  ".join(
+            f"{value:>{max(8, len(name))}{_EPOCH_FORMATS[name]}}"
+            for name, value in record.items()
+        )
+    )
