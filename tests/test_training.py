@@ -1,0 +1,268 @@
+"""The training loop: augmentation, the cosine schedule, BLAS threads, callbacks."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.fixes import parse_version
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from sknumpynet import SigmoidMLPClassifier, _classifier
+from sknumpynet.augmentation import GaussianNoise, RandomShift
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600] / 16.0, y[:600], X[600:900] / 16.0, y[600:900]
+
+
+def _fit_quietly(clf, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(*args, **kwargs)
+
+
+class _RowRecorder(GaussianNoise):
+    """Gaussian noise that remembers every row it was asked to transform."""
+
+    def augment(self, X, rng):
+        self.seen_.append(X.copy())
+        return super().augment(X, rng)
+
+
+# ----------------------------------------------------------------- augment
+
+
+def test_augment_sees_only_the_training_rows(digits):
+    X, y, X_val, y_val = digits
+    recorder = _RowRecorder(std=0.1)
+    recorder.seen_ = []
+    clf = SigmoidMLPClassifier(
+        max_iter=2, early_stopping=True, random_state=0, augment=recorder
+    )
+    _fit_quietly(clf, X, y)
+    seen = np.vstack(recorder.seen_)
+    # Each epoch transforms every training row once, and no held-out row.
+    n_train = len(X) - len(X) // 10
+    assert len(seen) == 2 * n_train
+    seen_rows = {row.tobytes() for row in seen}
+    assert len(seen_rows) == n_train
+    assert sum(row.tobytes() in seen_rows for row in X) == n_train
+
+    recorder.seen_.clear()
+    clf.set_params(early_stopping=False, warm_start=True, max_iter=1)
+    _fit_quietly(clf, X, y, X_val=X_val, y_val=y_val)
+    assert not {row.tobytes() for row in X_val} & {
+        row.tobytes() for row in np.vstack(recorder.seen_)
+    }
+    recorder.seen_.clear()
+    clf.predict_proba(X_val)
+    clf.score(X_val, y_val)
+    assert recorder.seen_ == []
+
+
+def test_augment_changes_training_and_the_same_seed_gives_the_same_model(digits):
+    X, y, _, _ = digits
+    plain = _fit_quietly(SigmoidMLPClassifier(max_iter=3, random_state=0), X, y)
+    params = {"max_iter": 3, "random_state": 0, "augment": RandomShift((8, 8), 1)}
+    first = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    second = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    assert not np.array_equal(plain.coefs_[0], first.coefs_[0])
+    for a, b in zip(first.coefs_, second.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_augment_keeps_partial_fit_equal_to_fit(digits):
+    X, y, _, _ = digits
+    params = {"random_state": 0, "augment": GaussianNoise(std=0.2)}
+    fitted = _fit_quietly(SigmoidMLPClassifier(max_iter=3, **params), X, y)
+    streamed = SigmoidMLPClassifier(**params)
+    for _ in range(3):
+        streamed.partial_fit(X, y, classes=np.unique(y))
+    for a, b in zip(fitted.coefs_, streamed.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_augment_on_sparse_data_trains_on_dense_chunks(digits):
+    X, y, _, _ = digits
+    params = {"max_iter": 3, "random_state": 0, "augment": GaussianNoise(std=0.1)}
+    dense = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    from_sparse = _fit_quietly(SigmoidMLPClassifier(**params), sparse.csr_matrix(X), y)
+    for a, b in zip(dense.coefs_, from_sparse.coefs_, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_augment_with_the_wrong_image_shape_is_refused_at_fit(digits):
+    X, y, _, _ = digits
+    clf = SigmoidMLPClassifier(augment=RandomShift(image_shape=(28, 28)))
+    with pytest.raises(ValueError, match=r"784.*64|64.*784"):
+        clf.fit(X, y)
+    with pytest.raises(InvalidParameterError, match="augment"):
+        SigmoidMLPClassifier(augment="shift").fit(X, y)
+
+
+def test_augment_survives_clone_and_pickle(digits):
+    X, y, X_test, _ = digits
+    clf = SigmoidMLPClassifier(max_iter=2, random_state=0, augment=RandomShift((8, 8)))
+    cloned = clone(clf)
+    assert cloned.augment is not clf.augment
+    assert cloned.augment.get_params() == clf.augment.get_params()
+    _fit_quietly(clf, X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(
+        restored.predict_proba(X_test), clf.predict_proba(X_test)
+    )
+
+
+# ---------------------------------------------------------- cosine schedule
+
+
+def test_cosine_schedule_anneals_over_max_iter_even_with_early_stopping(digits):
+    X, y, _, _ = digits
+    clf = SigmoidMLPClassifier(
+        learning_rate="cosine", learning_rate_init=0.2, max_iter=10, random_state=0
+    )
+    _fit_quietly(clf, X, y)
+    rates = [record["learning_rate"] for record in clf.history_]
+    expected = 0.1 * (1 + np.cos(np.pi * np.arange(10) / 10))
+    np.testing.assert_allclose(rates, expected)
+    assert rates[-1] < 0.03 * rates[0]  # nearly 0 in the last epoch
+
+    stopped = SigmoidMLPClassifier(
+        learning_rate="cosine",
+        max_iter=40,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=1,
+        tol=1.0,  # no epoch after the first improves by a whole point
+        random_state=0,
+    )
+    _fit_quietly(stopped, X, y)
+    assert stopped.n_iter_ == 3
+    rates = [record["learning_rate"] for record in stopped.history_]
+    # Still the first epochs of a 40-epoch annealing.
+    np.testing.assert_allclose(rates, 0.1 * (1 + np.cos(np.pi * np.arange(3) / 40)))
+
+
+def test_partial_fit_past_max_iter_keeps_the_last_cosine_rate(digits):
+    X, y, _, _ = digits
+    clf = SigmoidMLPClassifier(learning_rate="cosine", max_iter=3, random_state=0)
+    for _ in range(5):
+        clf.partial_fit(X, y, classes=np.unique(y))
+    rates = [record["learning_rate"] for record in clf.history_]
+    assert rates[2] == rates[3] == rates[4] < rates[1] < rates[0]
+
+
+# ----------------------------------------------------------------- threads
+
+
+def _blas_threads_during_fit(monkeypatch, clf, X, y):
+    seen = []
+    real_step = _classifier._core.sgd_step
+
+    def recording_step(*args, **kwargs):
+        if not seen:
+            seen.extend(
+                info["num_threads"]
+                for info in threadpool_info()
+                if info["user_api"] == "blas"
+            )
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(_classifier._core, "sgd_step", recording_step)
+    _fit_quietly(clf, X, y)
+    return seen
+
+
+def test_small_networks_train_on_one_blas_thread(digits, monkeypatch):
+    X, y, _, _ = digits
+    with threadpool_limits(2, user_api="blas"):
+        seen = _blas_threads_during_fit(
+            monkeypatch, SigmoidMLPClassifier(max_iter=1), X, y
+        )
+    assert seen and set(seen) == {1}
+
+
+def test_a_users_blas_limit_is_kept(digits, monkeypatch):
+    X, y, _, _ = digits
+    # A network whose products are large enough for every thread.
+    clf = SigmoidMLPClassifier((4000,), batch_size=300, max_iter=1)
+    before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    seen = _blas_threads_during_fit(monkeypatch, clf, X, y)
+    assert seen == before
+    if max(before) > 1:
+        with threadpool_limits(1, user_api="blas"):
+            seen = _blas_threads_during_fit(monkeypatch, clf, X, y)
+        assert set(seen) == {1}
+
+
+# --------------------------------------------------------------- callbacks
+
+needs_callbacks = pytest.mark.skipif(
+    parse_version(sklearn.__version__).release < (1, 9),
+    reason="sklearn.callback is new in scikit-learn 1.9",
+)
+
+
+class _EpochEnds:
+    """Counts the begun and ended epoch tasks and the estimator each end saw."""
+
+    def __init__(self):
+        self.begun, self.ended = 0, []
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        self.begun += context.task_name == "epoch"
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "epoch":
+            self.ended.append(fitted_estimator)
+        return False
+
+    def teardown(self, estimator, context):
+        pass
+
+
+def _failing_step(at_call, failure):
+    real_step = _classifier._core.sgd_step
+    calls = []
+
+    def step(*args, **kwargs):
+        calls.append(1)
+        cost, logits = real_step(*args, **kwargs)
+        if len(calls) == at_call:
+            if failure == "ctrl-c":
+                raise KeyboardInterrupt
+            return float("nan"), logits
+        return cost, logits
+
+    return step
+
+
+@needs_callbacks
+@pytest.mark.parametrize("failure", ["diverge", "ctrl-c"])
+def test_a_failed_epoch_ends_its_callback_task_like_a_normal_one(
+    digits, monkeypatch, failure
+):
+    X, y, _, _ = digits
+    callback = _EpochEnds()
+    clf = SigmoidMLPClassifier(max_iter=5, batch_size=100, random_state=0)
+    clf.set_callbacks(callback)
+    # The first mini-batch of the third epoch fails.
+    monkeypatch.setattr(_classifier._core, "sgd_step", _failing_step(13, failure))
+    with pytest.warns((ConvergenceWarning, UserWarning)):
+        clf.fit(X, y)
+    assert callback.begun == len(callback.ended) == 3
+    last = callback.ended[-1]
+    assert last is not None and last.n_iter_ == 2
+    np.testing.assert_array_equal(last.predict(X), clf.predict(X))
