@@ -3,6 +3,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknumpynet import SigmoidMLPClassifier
+from sknumpynet.augmentation import GaussianNoise
 
 ESTIMATORS = [
     SigmoidMLPClassifier(),
@@ -11,15 +12,18 @@ ESTIMATORS = [
     # The checks fit on 10 samples: early stopping needs 2 of them to validate.
     SigmoidMLPClassifier(early_stopping=True, validation_fraction=0.2),
     SigmoidMLPClassifier(dropout=0.2),
+    SigmoidMLPClassifier(augment=GaussianNoise(std=0.05)),
 ]
 
-# Two settings draw randomness per sample, so a sample of weight 2 cannot
+# Three settings draw randomness per sample, so a sample of weight 2 cannot
 # behave exactly like two copies of it: a held-out validation split can put
-# the copies on both sides, and dropout gives each copy its own mask. Without
-# them the equivalence holds exactly and is checked.
+# the copies on both sides, dropout gives each copy its own mask and
+# augmentation its own distortion. Without them the equivalence holds exactly
+# and is checked.
 PER_SAMPLE_RANDOMNESS = {
     "early_stopping": "the validation split of early stopping sees copies as distinct",
     "dropout": "dropout draws an independent mask for each copy of a sample",
+    "augment": "augmentation distorts each copy of a sample independently",
 }
 
 
