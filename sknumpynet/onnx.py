@@ -43,6 +43,8 @@ import numbers
 import numpy as np
 
 try:
+    from onnx import TensorProto
+    from onnx.helper import np_dtype_to_tensor_dtype
     from skl2onnx import update_registered_converter
     from skl2onnx._parse import _parse_sklearn_classifier
     from skl2onnx.algebra.onnx_ops import (
@@ -71,11 +73,11 @@ try:
     )
     from skl2onnx.common.utils import check_input_and_output_numbers
     from skl2onnx.common.utils_classifier import get_label_classes
-    from skl2onnx.proto import onnx_proto
-except ImportError as exc:
-    raise ImportError(
-        "sknumpynet.onnx needs skl2onnx and onnxruntime; install them with "
-        '`pip install "sknumpynet[onnx]"`.'
+except ModuleNotFoundError as exc:
+    raise ModuleNotFoundError(
+        "sknumpynet.onnx converts with skl2onnx, which is not installed. "
+        'pip install "sknumpynet[onnx]" installs it, and onnxruntime to run '
+        "the graphs."
     ) from exc
 from sklearn.utils.validation import check_is_fitted
 
@@ -159,17 +161,44 @@ def _calculate_output_shapes(operator):
     operator.outputs[1].set_type(type(input_type)([n_samples, len(classes)]))
 
 
-def _logits(model, X, dtype, opv):
+def _initializer(scope, container, name, values):
+    """Store ``values`` in the graph under a readable name, and return the name."""
+    unique_name = scope.get_unique_variable_name(name)
+    if values.dtype == object:  # strings, which ONNX stores as bytes
+        onnx_type = TensorProto.STRING
+        content = [label.encode("utf-8") for label in values]
+    else:
+        onnx_type, content = np_dtype_to_tensor_dtype(values.dtype), values.ravel()
+    container.add_initializer(unique_name, onnx_type, values.shape, content)
+    return unique_name
+
+
+def _logits(model, X, dtype, scope, container):
     """The output layer's weighted inputs: Gemm and Sigmoid, layer by layer."""
+    opv = container.target_opset
     activations = X
-    layers = list(zip(model.coefs_, model.intercepts_, strict=True))
-    for i, (coef, intercept) in enumerate(layers):
-        weighted = OnnxGemm(
-            activations, coef.astype(dtype), intercept.astype(dtype), op_version=opv
+    layers = zip(model.coefs_, model.intercepts_, strict=True)
+    for i, (coef, intercept) in enumerate(layers, start=1):
+        is_output = i == len(model.coefs_)
+        activations = OnnxGemm(
+            activations,
+            _initializer(scope, container, f"coefs_{i - 1}", coef.astype(dtype)),
+            _initializer(
+                scope, container, f"intercepts_{i - 1}", intercept.astype(dtype)
+            ),
+            op_version=opv,
+            output_names=_names(scope, "logits" if is_output else f"weighted_{i}"),
         )
-        last = i == len(layers) - 1
-        activations = weighted if last else OnnxSigmoid(weighted, op_version=opv)
+        if not is_output:
+            activations = OnnxSigmoid(
+                activations, op_version=opv, output_names=_names(scope, f"hidden_{i}")
+            )
     return activations
+
+
+def _names(scope, name):
+    """A one-name list for ``output_names``, unique in the graph."""
+    return [scope.get_unique_variable_name(name)]
 
 
 def _scores_and_probabilities(model, logits, dtype, opv, proba_name):
@@ -224,22 +253,33 @@ def _convert(scope, operator, container):
     opv = container.target_opset
     dtype = guess_numpy_type(operator.inputs[0].type)
     label_name, proba_name = operator.outputs
-    logits = _logits(model, operator.inputs[0], dtype, opv)
+    logits = _logits(model, operator.inputs[0], dtype, scope, container)
     if _is_multilabel(model):
         # As predict: a label is set where its logit is positive.
         proba = OnnxSigmoid(logits, op_version=opv, output_names=[proba_name])
         positive = OnnxGreater(logits, np.array([0], dtype=dtype), op_version=opv)
         label = OnnxCast(
             positive,
-            to=onnx_proto.TensorProto.INT64,
+            to=TensorProto.INT64,
             op_version=opv,
             output_names=[label_name],
         )
     else:
         scores, proba = _scores_and_probabilities(model, logits, dtype, opv, proba_name)
         classes = _label_values(get_label_classes(scope, model))
-        best = OnnxArgMax(scores, axis=1, keepdims=0, op_version=opv)
-        label = OnnxGather(classes, best, op_version=opv, output_names=[label_name])
+        best = OnnxArgMax(
+            scores,
+            axis=1,
+            keepdims=0,
+            op_version=opv,
+            output_names=_names(scope, "best"),
+        )
+        label = OnnxGather(
+            _initializer(scope, container, "classes", classes),
+            best,
+            op_version=opv,
+            output_names=[label_name],
+        )
     label.add_to(scope, container)
     proba.add_to(scope, container)
 
