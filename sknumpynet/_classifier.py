@@ -277,7 +277,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
 
     Sigmoid neurons learn from features of about unit scale: pixels left at
     0..255 saturate the hidden neurons from the first step, and the network
-    learns little (digits at 0..255 stop near 57 % accuracy). Scale the
+    learns little (MNIST digits at 0..255 stop near 60 % accuracy). Scale the
     features with :class:`~sklearn.preprocessing.MinMaxScaler` or
     :class:`~sklearn.preprocessing.StandardScaler` in a
     :class:`~sklearn.pipeline.Pipeline`; ``fit`` raises a
