@@ -198,20 +198,20 @@ def sigmoid_(z):
     return np.reciprocal(z, out=z)
 
 
-def output_activation(logits, kind):
+def output_activation(logits, out_activation):
     """Apply the output layer's activation to its logits.
 
     Parameters
     ----------
     logits : ndarray of shape (n_samples, n_outputs)
-    kind : {"sigmoid", "softmax"}
+    out_activation : {"sigmoid", "softmax"}
 
     Returns
     -------
     outputs : ndarray of shape (n_samples, n_outputs)
         A new array.
     """
-    if kind == "sigmoid":
+    if out_activation == "sigmoid":
         return expit(logits)
     outputs = logits - logits.max(axis=1, keepdims=True)
     np.exp(outputs, out=outputs)
@@ -219,26 +219,26 @@ def output_activation(logits, kind):
     return outputs
 
 
-def log_output_activation(logits, kind):
+def log_output_activation(logits, out_activation):
     """Logarithm of :func:`output_activation`, computed without overflow.
 
     Parameters
     ----------
     logits : ndarray of shape (n_samples, n_outputs)
-    kind : {"sigmoid", "softmax"}
+    out_activation : {"sigmoid", "softmax"}
 
     Returns
     -------
     log_outputs : ndarray of shape (n_samples, n_outputs)
     """
-    if kind == "sigmoid":
+    if out_activation == "sigmoid":
         return log_expit(logits)
     shifted = logits - logits.max(axis=1, keepdims=True)
     shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return shifted
 
 
-def per_sample_loss(Y, logits, outputs, loss, kind):
+def per_sample_loss(Y, logits, outputs, loss, out_activation):
     """The cost of each sample, summed over the output units.
 
     Parameters
@@ -249,12 +249,12 @@ def per_sample_loss(Y, logits, outputs, loss, kind):
         Output logits ``Z[L]``; cross-entropy is computed from them so that
         saturated outputs give a large finite cost instead of ``log(0)``.
     outputs : ndarray of shape (n_samples, n_outputs)
-        ``output_activation(logits, kind)``.
+        ``output_activation(logits, out_activation)``.
     loss : {"cross_entropy", "squared_error"}
         ``"squared_error"`` is the book's quadratic cost ``0.5 * ||a - y||^2``.
         ``"cross_entropy"`` is ``-sum(y ln a + (1 - y) ln(1 - a))`` for
         sigmoid outputs and ``-sum(y ln a)`` for softmax outputs.
-    kind : {"sigmoid", "softmax"}
+    out_activation : {"sigmoid", "softmax"}
         The output activation.
 
     Returns
@@ -264,13 +264,13 @@ def per_sample_loss(Y, logits, outputs, loss, kind):
     if loss == "squared_error":
         residual = outputs - Y
         return 0.5 * np.einsum("ij,ij->i", residual, residual)
-    if kind == "softmax":
-        return -np.einsum("ij,ij->i", Y, log_output_activation(logits, kind))
+    if out_activation == "softmax":
+        return -np.einsum("ij,ij->i", Y, log_output_activation(logits, out_activation))
     # -[y ln(sigmoid z) + (1 - y) ln(sigmoid(-z))] = -ln sigmoid(z) + (1 - y) z
     return np.einsum("ij,ij->i", 1 - Y, logits) - log_expit(logits).sum(axis=1)
 
 
-def output_delta(Y, outputs, loss, kind):
+def output_delta(Y, outputs, loss, out_activation):
     """The error of the output layer, ``delta[L] = dC/dZ[L]``, per sample.
 
     Parameters
@@ -278,7 +278,7 @@ def output_delta(Y, outputs, loss, kind):
     Y : ndarray of shape (n_samples, n_outputs)
     outputs : ndarray of shape (n_samples, n_outputs)
     loss : {"cross_entropy", "squared_error"}
-    kind : {"sigmoid", "softmax"}
+    out_activation : {"sigmoid", "softmax"}
 
     Returns
     -------
@@ -290,7 +290,7 @@ def output_delta(Y, outputs, loss, kind):
     delta = outputs - Y
     if loss == "cross_entropy":
         return delta
-    if kind == "sigmoid":
+    if out_activation == "sigmoid":
         delta *= outputs * (1 - outputs)
         return delta
     # Softmax Jacobian applied to (a - y): a * ((a - y) - sum_k (a_k - y_k) a_k).
@@ -299,7 +299,7 @@ def output_delta(Y, outputs, loss, kind):
     return delta
 
 
-def loss_and_delta(Y, logits, loss, kind):
+def loss_and_delta(Y, logits, loss, out_activation):
     """:func:`per_sample_loss` and :func:`output_delta` of one batch at once.
 
     Softmax with cross-entropy, the default, shares its exponentials between
@@ -311,7 +311,7 @@ def loss_and_delta(Y, logits, loss, kind):
 
     Parameters
     ----------
-    Y, logits, loss, kind
+    Y, logits, loss, out_activation
         See :func:`per_sample_loss`; for softmax, ``Y``'s rows are one-hot.
 
     Returns
@@ -319,7 +319,7 @@ def loss_and_delta(Y, logits, loss, kind):
     costs : ndarray of shape (n_samples,)
     delta : ndarray of shape (n_samples, n_outputs)
     """
-    if loss == "cross_entropy" and kind == "softmax":
+    if loss == "cross_entropy" and out_activation == "softmax":
         shifted = logits - logits.max(axis=1, keepdims=True)
         delta = np.exp(shifted)
         sums = delta.sum(axis=1)
@@ -328,10 +328,10 @@ def loss_and_delta(Y, logits, loss, kind):
         costs = np.log(sums)
         costs -= np.einsum("ij,ij->i", Y, shifted)
         return costs, delta
-    outputs = output_activation(logits, kind)
+    outputs = output_activation(logits, out_activation)
     return (
-        per_sample_loss(Y, logits, outputs, loss, kind),
-        output_delta(Y, outputs, loss, kind),
+        per_sample_loss(Y, logits, outputs, loss, out_activation),
+        output_delta(Y, outputs, loss, out_activation),
     )
 
 
@@ -438,7 +438,7 @@ def sgd_step(
     velocity,
     *,
     loss,
-    kind,
+    out_activation,
     l2,
     learning_rate,
     momentum,
@@ -463,7 +463,7 @@ def sgd_step(
         learning rate times the gradient.
     velocity : ndarray of shape (n_params,)
         Momentum buffer, updated in place.
-    loss, kind : str
+    loss, out_activation : str
         See :func:`per_sample_loss`.
     l2 : float
         L2 coefficient (see :func:`backward`).
@@ -481,7 +481,7 @@ def sgd_step(
         those of the thinned network): the batch's predictions, for free.
     """
     activations, logits = forward(X, params.coefs, params.intercepts, dropout, rng)
-    costs, delta = loss_and_delta(Y, logits, loss, kind)
+    costs, delta = loss_and_delta(Y, logits, loss, out_activation)
     batch_cost = float(row_scale @ costs)
     # Scaling the small output error by eta scales every gradient by eta.
     delta *= (learning_rate * row_scale)[:, np.newaxis]

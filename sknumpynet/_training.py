@@ -232,7 +232,7 @@ def run_epoch(run, order, learning_rate, stop_requested):
                 run.grads,
                 run.velocity,
                 loss=options.loss,
-                kind=options.output_activation,
+                out_activation=options.output_activation,
                 l2=options.l2,
                 learning_rate=learning_rate,
                 momentum=options.momentum,
@@ -375,7 +375,7 @@ class StoppingRule:
         )
         return True
 
-    def kept_weights(self, otherwise):
+    def describe_kept_weights(self, otherwise):
         """Which weights a run that ends early leaves in the model."""
         if self.best_epoch is None:
             return otherwise
@@ -493,7 +493,7 @@ def warn_about_ending(ending, *, rule, n_iter, n_epochs_trained, t, max_iter,
     the weights were drawn, as ``history_`` numbers them.
     """
     if ending is Ending.DIVERGED:
-        kept = rule.kept_weights(
+        kept = rule.describe_kept_weights(
             f"the weights from the end of epoch {n_epochs_trained}"
         )
         warnings.warn(
@@ -507,7 +507,7 @@ def warn_about_ending(ending, *, rule, n_iter, n_epochs_trained, t, max_iter,
             ConvergenceWarning,
         )
     elif ending is Ending.INTERRUPTED:
-        kept = rule.kept_weights("the weights of the last mini-batch")
+        kept = rule.describe_kept_weights("the weights of the last mini-batch")
         warnings.warn(
             f"Training interrupted by user after {n_iter} complete "
             f"epochs ({t} samples seen); the model keeps {kept}.",

@@ -12,10 +12,12 @@ from sknumpynet import _core
 LOSS_OUTPUT_PAIRS = list(itertools.product(_core.LOSSES, _core.OUTPUT_ACTIVATIONS))
 
 
-def _problem(hidden_sizes, kind, n_samples=7, n_features=4, n_outputs=3, seed=0):
+def _problem(
+    hidden_sizes, out_activation, n_samples=7, n_features=4, n_outputs=3, seed=0
+):
     rng = np.random.RandomState(seed)
     X = rng.normal(size=(n_samples, n_features))
-    if kind == "softmax":
+    if out_activation == "softmax":
         Y = np.eye(n_outputs)[rng.randint(n_outputs, size=n_samples)]
     else:  # independent sigmoid outputs: any 0/1 pattern
         Y = rng.randint(2, size=(n_samples, n_outputs)).astype(float)
@@ -28,42 +30,54 @@ def _problem(hidden_sizes, kind, n_samples=7, n_features=4, n_outputs=3, seed=0)
     return X, Y, row_scale, coefs, intercepts
 
 
-def _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout=0.0):
+def _objective(
+    X, Y, row_scale, coefs, intercepts, loss, out_activation, l2, dropout=0.0
+):
     # A fresh generator with a fixed seed draws the same dropout masks each time.
     rng = np.random.default_rng(0)
     _, logits = _core.forward(X, coefs, intercepts, dropout, rng)
-    outputs = _core.output_activation(logits, kind)
-    costs = _core.per_sample_loss(Y, logits, outputs, loss, kind)
+    outputs = _core.output_activation(logits, out_activation)
+    costs = _core.per_sample_loss(Y, logits, outputs, loss, out_activation)
     penalty = 0.5 * l2 * sum(np.sum(w**2) for w in coefs)
     return row_scale @ costs + penalty
 
 
-def _backprop(X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout=0.0):
+def _backprop(
+    X, Y, row_scale, coefs, intercepts, loss, out_activation, l2, dropout=0.0
+):
     params = _core.flatten_params(coefs, intercepts)
     rng = np.random.default_rng(0)
     activations, logits = _core.forward(
         X, params.coefs, params.intercepts, dropout, rng
     )
-    outputs = _core.output_activation(logits, kind)
-    delta = _core.output_delta(Y, outputs, loss, kind) * row_scale[:, np.newaxis]
+    outputs = _core.output_activation(logits, out_activation)
+    delta = (
+        _core.output_delta(Y, outputs, loss, out_activation) * row_scale[:, np.newaxis]
+    )
     grads = _core.unflatten_params(
         np.full_like(params.flat, np.nan), [w.shape for w in coefs]
     )
     _core.backward(activations, delta, params, l2, grads, dropout)
     assert _core.l2_penalty(params, l2) == pytest.approx(
-        _objective(X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout)
-        - _objective(X, Y, row_scale, coefs, intercepts, loss, kind, 0.0, dropout)
+        _objective(
+            X, Y, row_scale, coefs, intercepts, loss, out_activation, l2, dropout
+        )
+        - _objective(
+            X, Y, row_scale, coefs, intercepts, loss, out_activation, 0.0, dropout
+        )
     )
     return grads.coefs, grads.intercepts
 
 
-@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("loss, out_activation", LOSS_OUTPUT_PAIRS)
 @pytest.mark.parametrize("hidden_sizes", [(5,), (5, 4), (6, 5, 4)])
 @pytest.mark.parametrize("l2, dropout", [(0.0, 0.0), (0.3, 0.0), (0.3, 0.4)])
-def test_backprop_matches_finite_differences(loss, kind, hidden_sizes, l2, dropout):
-    X, Y, row_scale, coefs, intercepts = _problem(hidden_sizes, kind)
+def test_backprop_matches_finite_differences(
+    loss, out_activation, hidden_sizes, l2, dropout
+):
+    X, Y, row_scale, coefs, intercepts = _problem(hidden_sizes, out_activation)
     coef_grads, intercept_grads = _backprop(
-        X, Y, row_scale, coefs, intercepts, loss, kind, l2, dropout
+        X, Y, row_scale, coefs, intercepts, loss, out_activation, l2, dropout
     )
     eps = 1e-6
     problem = (X, Y, row_scale, coefs, intercepts)
@@ -73,45 +87,50 @@ def test_backprop_matches_finite_differences(loss, kind, hidden_sizes, l2, dropo
             for index in np.ndindex(param.shape):
                 original = param[index]
                 param[index] = original + eps
-                up = _objective(*problem, loss, kind, l2, dropout)
+                up = _objective(*problem, loss, out_activation, l2, dropout)
                 param[index] = original - eps
-                down = _objective(*problem, loss, kind, l2, dropout)
+                down = _objective(*problem, loss, out_activation, l2, dropout)
                 param[index] = original
                 numeric[index] = (up - down) / (2 * eps)
             np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
-@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
-def test_per_sample_loss_matches_the_textbook_formulas(loss, kind):
-    X, Y, _, coefs, intercepts = _problem((5,), kind)
+@pytest.mark.parametrize("loss, out_activation", LOSS_OUTPUT_PAIRS)
+def test_per_sample_loss_matches_the_textbook_formulas(loss, out_activation):
+    X, Y, _, coefs, intercepts = _problem((5,), out_activation)
     _, logits = _core.forward(X, coefs, intercepts)
-    a = _core.output_activation(logits, kind)
+    a = _core.output_activation(logits, out_activation)
     if loss == "squared_error":
         expected = 0.5 * ((a - Y) ** 2).sum(axis=1)
-    elif kind == "softmax":
+    elif out_activation == "softmax":
         expected = -(Y * np.log(a)).sum(axis=1)
     else:
         expected = -(Y * np.log(a) + (1 - Y) * np.log(1 - a)).sum(axis=1)
     np.testing.assert_allclose(
-        _core.per_sample_loss(Y, logits, a, loss, kind), expected, rtol=1e-10
+        _core.per_sample_loss(Y, logits, a, loss, out_activation), expected, rtol=1e-10
     )
 
 
-@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("loss, out_activation", LOSS_OUTPUT_PAIRS)
 @pytest.mark.parametrize("scale", [1.0, 1e4])
-def test_loss_and_delta_agree_with_the_reference_functions(loss, kind, scale):
+def test_loss_and_delta_agree_with_the_reference_functions(loss, out_activation, scale):
     # The fused softmax cross-entropy must equal the two readable functions,
     # on saturated logits too.
-    X, Y, _, coefs, intercepts = _problem((5,), kind)
+    X, Y, _, coefs, intercepts = _problem((5,), out_activation)
     _, logits = _core.forward(X, coefs, intercepts)
     logits *= scale
-    outputs = _core.output_activation(logits, kind)
-    costs, delta = _core.loss_and_delta(Y, logits, loss, kind)
+    outputs = _core.output_activation(logits, out_activation)
+    costs, delta = _core.loss_and_delta(Y, logits, loss, out_activation)
     np.testing.assert_allclose(
-        costs, _core.per_sample_loss(Y, logits, outputs, loss, kind), rtol=1e-12
+        costs,
+        _core.per_sample_loss(Y, logits, outputs, loss, out_activation),
+        rtol=1e-12,
     )
     np.testing.assert_allclose(
-        delta, _core.output_delta(Y, outputs, loss, kind), rtol=1e-12, atol=1e-15
+        delta,
+        _core.output_delta(Y, outputs, loss, out_activation),
+        rtol=1e-12,
+        atol=1e-15,
     )
 
 
@@ -127,10 +146,10 @@ def test_forward_matches_a_per_sample_loop():
         np.testing.assert_allclose(logits[row], coefs[-1].T @ a + intercepts[-1])
 
 
-@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("loss, out_activation", LOSS_OUTPUT_PAIRS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_sgd_step_keeps_the_dtype(loss, kind, dtype):
-    X, Y, row_scale, coefs, intercepts = _problem((5, 4), kind)
+def test_sgd_step_keeps_the_dtype(loss, out_activation, dtype):
+    X, Y, row_scale, coefs, intercepts = _problem((5, 4), out_activation)
     X, Y, row_scale = X.astype(dtype), Y.astype(dtype), row_scale.astype(dtype)
     params = _core.flatten_params(
         [w.astype(dtype) for w in coefs], [b.astype(dtype) for b in intercepts]
@@ -140,8 +159,9 @@ def test_sgd_step_keeps_the_dtype(loss, kind, dtype):
     velocity = np.zeros_like(params.flat)
     expected_logits = _core.forward(X, params.coefs, params.intercepts)[1]
     batch_cost, logits = _core.sgd_step(
-        X, Y, row_scale, params, grads, velocity, loss=loss, kind=kind,
-        l2=0.1, learning_rate=0.5, momentum=0.9, nesterov=True,
+        X, Y, row_scale, params, grads, velocity, loss=loss,
+        out_activation=out_activation, l2=0.1, learning_rate=0.5, momentum=0.9,
+        nesterov=True,
     )  # fmt: skip
     assert np.isfinite(batch_cost)
     # The logits returned are those before the update.
@@ -151,19 +171,19 @@ def test_sgd_step_keeps_the_dtype(loss, kind, dtype):
         assert array.dtype == dtype
 
 
-@pytest.mark.parametrize("loss, kind", LOSS_OUTPUT_PAIRS)
+@pytest.mark.parametrize("loss, out_activation", LOSS_OUTPUT_PAIRS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_saturated_outputs_give_finite_loss_and_delta(loss, kind, dtype):
+def test_saturated_outputs_give_finite_loss_and_delta(loss, out_activation, dtype):
     # Pre-activations of +-1e4 saturate every unit at exactly 0 or 1.
     logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]], dtype=dtype)
     Y = np.array([[0, 1, 0], [0, 1, 0]], dtype=dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with np.errstate(over="raise", divide="raise", invalid="raise"):
-            outputs = _core.output_activation(logits, kind)
-            costs = _core.per_sample_loss(Y, logits, outputs, loss, kind)
-            delta = _core.output_delta(Y, outputs, loss, kind)
-            log_outputs = _core.log_output_activation(logits, kind)
+            outputs = _core.output_activation(logits, out_activation)
+            costs = _core.per_sample_loss(Y, logits, outputs, loss, out_activation)
+            delta = _core.output_delta(Y, outputs, loss, out_activation)
+            log_outputs = _core.log_output_activation(logits, out_activation)
     for array in (outputs, costs, delta):
         assert np.all(np.isfinite(array))
         assert array.dtype == dtype
