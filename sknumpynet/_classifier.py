@@ -500,12 +500,40 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     def _fit(self, X, y, sample_weight, *, incremental, validation_data=None):
         hidden_sizes = _checks.check_hidden_layer_sizes(self.hidden_layer_sizes)
         reuse_weights = hasattr(self, "coefs_") and (incremental or self.warm_start)
-        X_raw, y_raw, sample_weight_raw = X, y, sample_weight
+        # The callback hooks get the data as the user passed it, so that a
+        # scorer of the fitted estimator sees the same feature names as fit did.
+        hook_data = {"X": X, "y": y, "metadata": {"sample_weight": sample_weight}}
+        X, y, sample_weight = self._validate_training_data(
+            X, y, sample_weight, reset=not reuse_weights, incremental=incremental
+        )
+        Y = self._fit_label_encoding(y, X.dtype, sample_weight, reuse_weights,
+                                     incremental)  # fmt: skip
+        if not reuse_weights:
+            self._initialize_weights(X, Y, hidden_sizes)
+        train_idx, validation = self._validation_set(
+            (X, Y, y, sample_weight), validation_data, incremental
+        )
+        if not (incremental and reuse_weights):
+            self._start_new_optimizer_run(validation is not None)
+        callback_ctx = self._init_callback_context(
+            task_name="partial_fit" if incremental else "fit",
+            max_subtasks=1 if incremental else self.max_iter,
+        )
+        callback_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
+        run = self._training_run(X, Y, y, sample_weight, train_idx)
+        self._run_epochs(run, validation, incremental, (callback_ctx, hook_data))
+        callback_ctx.call_on_fit_task_end(
+            estimator=self, reconstruction_attributes={}, **hook_data
+        )
+        return self
+
+    def _validate_training_data(self, X, y, sample_weight, *, reset, incremental):
+        """Validated ``X``, ``y`` and ``sample_weight`` (times class weights)."""
         X, y = validate_data(
             self,
             X,
             y,
-            reset=not reuse_weights,
+            reset=reset,
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
             multi_output=True,
@@ -526,55 +554,24 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             classes=self.classes_ if incremental else None,
             alpha=self.alpha,
         )
-        Y = self._fit_label_encoding(y, X.dtype, sample_weight, reuse_weights,
-                                     incremental)  # fmt: skip
-        if not reuse_weights:
-            self._initialize_weights(X, Y, hidden_sizes)
-        train_idx, validation = self._validation_set(
-            X, Y, y, sample_weight, incremental, validation_data
-        )
-        if not (incremental and reuse_weights):
-            self._start_new_optimizer_run(validation is not None)
+        return X, y, sample_weight
 
-        callback_ctx = self._init_callback_context(
-            task_name="partial_fit" if incremental else "fit",
-            max_subtasks=1 if incremental else self.max_iter,
-        )
-        # The hooks get the data as the user passed it, so that a scorer of the
-        # fitted estimator sees the same feature names as fit did.
-        hook_data = {
-            "X": X_raw,
-            "y": y_raw,
-            "metadata": {"sample_weight": sample_weight_raw},
-        }
-        callback_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
-        run = self._training_run(X, Y, y, sample_weight, train_idx)
-        reporter = _training.EpochRecorder(self, validation, (callback_ctx, hook_data))
+    def _run_epochs(self, run, validation, incremental, callbacks):
+        """Train the epochs of this call and keep the optimiser's state."""
         rule = self._stopping_rule(self.early_stopping and not incremental)
+        recorder = _training.EpochRecorder(self, validation, callbacks)
         with threadpool_limits(_training.blas_threads(run), user_api="blas"):
             ending = _training.run_epochs(
-                run,
-                rule,
-                reporter,
-                n_epochs=1 if incremental else self.max_iter,
-                shuffle=self.shuffle,
-                learning_rate=self._next_learning_rate,
+                run, rule, recorder, n_epochs=1 if incremental else self.max_iter
             )
-        self._store_optimizer_state(run, rule)
-        _training.warn_about_ending(
-            ending,
-            rule=rule,
-            n_iter=self.n_iter_,
-            n_epochs_trained=len(self.history_),
-            t=self.t_,
-            max_iter=None if incremental else self.max_iter,
-            learning_rate_init=self.learning_rate_init,
-            momentum=self.momentum,
-        )
-        callback_ctx.call_on_fit_task_end(
-            estimator=self, reconstruction_attributes={}, **hook_data
-        )
-        return self
+        self.t_ = run.t
+        self._learning_rate = rule.learning_rate
+        self._no_improvement_count = rule.no_improvement_count
+        if rule.early_stopping:
+            self.best_validation_score_ = rule.best_score
+        else:
+            self.best_loss_ = -rule.best_score
+        _training.warn_about_ending(ending, rule, self, incremental=incremental)
 
     def _fit_label_encoding(
         self, y, dtype, sample_weight, reuse_weights, incremental
@@ -654,12 +651,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self.validation_scores_ = [] if has_validation else None
         self.validation_loss_curve_ = [] if has_validation else None
 
-    def _validation_set(self, X, Y, y, sample_weight, incremental, validation_data):
+    def _validation_set(self, training_data, validation_data, incremental):
         """The indices of the training samples, and the validation set or None.
 
-        The validation set is ``X_val`` if given, else with ``early_stopping``
-        a split of ``(X, y)``; ``partial_fit`` has none.
+        ``training_data`` is ``(X, Y, y, sample_weight)``. The validation set
+        is ``validation_data``, ``(X_val, y_val, sample_weight_val)``, if given,
+        else with ``early_stopping`` a split of the training data;
+        ``partial_fit`` has none.
         """
+        X, Y, y, sample_weight = training_data
         X_val, y_val, sample_weight_val = validation_data or (None, None, None)
         train_idx = np.arange(X.shape[0])
         if X_val is not None or y_val is not None or sample_weight_val is not None:
@@ -724,6 +724,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             ),
             velocity=self._velocity,
             rng=self._rng,
+            shuffle=self.shuffle,
             options=_training.StepOptions(
                 loss=self.loss,
                 output_activation=self.out_activation_,
@@ -744,6 +745,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             # partial_fit after an early-stopped fit has no best loss yet.
             best_score = -math.inf if self.best_loss_ is None else -self.best_loss_
         return _training.StoppingRule(
+            schedule=_training.Schedule(
+                self.learning_rate, self.learning_rate_init, self.power_t, self.max_iter
+            ),
+            epoch=self.n_iter_,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             early_stopping=early_stopping,
@@ -753,27 +758,6 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             best_score=best_score,
             no_improvement_count=self._no_improvement_count,
         )
-
-    def _next_learning_rate(self):
-        """eta for the next epoch: ``n_iter_`` epochs into the schedule."""
-        return _training.learning_rate_at(
-            self.learning_rate,
-            self.n_iter_,
-            learning_rate_init=self.learning_rate_init,
-            power_t=self.power_t,
-            max_iter=self.max_iter,
-            adaptive_rate=self._learning_rate,
-        )
-
-    def _store_optimizer_state(self, run, rule):
-        """Keep what the next call to partial_fit continues from."""
-        self.t_ = run.t
-        self._learning_rate = rule.learning_rate
-        self._no_improvement_count = rule.no_improvement_count
-        if rule.early_stopping:
-            self.best_validation_score_ = rule.best_score
-        else:
-            self.best_loss_ = -rule.best_score
 
     def _fitted_state(self):
         """Copies of the attributes that training changes, for callbacks.

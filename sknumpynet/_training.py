@@ -107,6 +107,8 @@ class TrainingRun:
     rng : numpy.random.RandomState
         Draws the shuffles and seeds the dropout and augmentation generators.
     options : StepOptions
+    shuffle : bool
+        Draw a new order of the training rows before each epoch.
     t : int
         Samples seen by the optimiser, counting every applied mini-batch.
     """
@@ -122,6 +124,7 @@ class TrainingRun:
     velocity: np.ndarray
     rng: np.random.RandomState
     options: StepOptions
+    shuffle: bool = True
     t: int = 0
 
     def snapshot(self):
@@ -256,38 +259,41 @@ def _dense(X):
     return X.toarray() if hasattr(X, "toarray") else X
 
 
-def learning_rate_at(schedule, epoch, *, learning_rate_init, power_t, max_iter,
-                     adaptive_rate):  # fmt: skip
-    """eta during an epoch of the schedule ``schedule``.
+@dataclass(frozen=True)
+class Schedule:
+    """The schedule of eta over the epochs of a run.
 
-    Parameters
+    Attributes
     ----------
-    schedule : {"constant", "invscaling", "adaptive", "cosine"}
-    epoch : int
-        Epochs completed since the schedule started (counting from 0).
+    kind : {"constant", "invscaling", "adaptive", "cosine"}
     learning_rate_init, power_t, max_iter
         The estimator's parameters.
-    adaptive_rate : float
-        The current eta of the ``"adaptive"`` schedule (and of
-        ``"constant"``, where it never changes).
-
-    Returns
-    -------
-    learning_rate : float
     """
-    if schedule == "invscaling":
-        return learning_rate_init / (epoch + 1) ** power_t
-    if schedule == "cosine":
-        # Half a cosine from eta_0 at the first epoch towards 0 at max_iter;
-        # epochs past max_iter (partial_fit) keep the last epoch's eta.
-        progress = min(epoch, max_iter - 1) / max_iter
-        return learning_rate_init * 0.5 * (1.0 + math.cos(math.pi * progress))
-    return adaptive_rate
+
+    kind: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+
+    def rate(self, epoch, adaptive_rate):
+        """eta during ``epoch`` (counting from 0 since the schedule started).
+
+        ``adaptive_rate`` is the current eta of the ``"adaptive"`` schedule,
+        and of ``"constant"``, where it never changes.
+        """
+        if self.kind == "invscaling":
+            return self.learning_rate_init / (epoch + 1) ** self.power_t
+        if self.kind == "cosine":
+            # Half a cosine from eta_0 at the first epoch towards 0 at
+            # max_iter; epochs past max_iter (partial_fit) keep the last eta.
+            progress = min(epoch, self.max_iter - 1) / self.max_iter
+            return self.learning_rate_init * 0.5 * (1.0 + math.cos(math.pi * progress))
+        return adaptive_rate
 
 
 @dataclass
 class StoppingRule:
-    """Decides after each epoch whether training goes on.
+    """Decides eta for each epoch and, after it, whether training goes on.
 
     The monitored score is the validation accuracy with early stopping
     (higher is better), else the training objective (lower is better). When
@@ -297,6 +303,9 @@ class StoppingRule:
 
     Attributes
     ----------
+    schedule : Schedule
+    epoch : int
+        Epochs completed since the schedule started.
     tol : float
     n_iter_no_change : int or float
         ``math.inf`` never stops.
@@ -319,6 +328,8 @@ class StoppingRule:
         What the last call to :meth:`update` decided, if anything but going on.
     """
 
+    schedule: Schedule
+    epoch: int
     tol: float
     n_iter_no_change: float
     early_stopping: bool
@@ -330,6 +341,10 @@ class StoppingRule:
     best_epoch: int | None = None
     best_state: tuple | None = field(default=None, repr=False)
     message: str | None = None
+
+    def next_learning_rate(self):
+        """eta for the next epoch."""
+        return self.schedule.rate(self.epoch, self.learning_rate)
 
     def update(self, record, run):
         """Take an epoch's record into account; return whether to stop.
@@ -347,6 +362,7 @@ class StoppingRule:
         stop : bool
         """
         self.message = None
+        self.epoch += 1
         score = record["val_accuracy"] if self.early_stopping else -record["train_loss"]
         improved = score > self.best_score + self.tol
         if self.early_stopping and score > self.best_score:
@@ -391,7 +407,7 @@ class Ending(enum.Enum):
     INTERRUPTED = "interrupted"
 
 
-def run_epochs(run, rule, reporter, *, n_epochs, shuffle, learning_rate):
+def run_epochs(run, rule, reporter, n_epochs):
     """Train for up to ``n_epochs`` epochs and say how training ended.
 
     Parameters
@@ -401,10 +417,6 @@ def run_epochs(run, rule, reporter, *, n_epochs, shuffle, learning_rate):
     rule : StoppingRule
     reporter : EpochRecorder
     n_epochs : int
-    shuffle : bool
-        Draw a new order of the training rows before each epoch.
-    learning_rate : callable
-        ``learning_rate()`` gives eta for the next epoch.
 
     Returns
     -------
@@ -420,8 +432,12 @@ def run_epochs(run, rule, reporter, *, n_epochs, shuffle, learning_rate):
                 reporter.begin_epoch()
                 started = time.perf_counter()
                 epoch_start = run.snapshot()
-                order = run.rng.permutation(run.train_idx) if shuffle else run.train_idx
-                result = run_epoch(run, order, learning_rate(), stop_requested)
+                order = (
+                    run.rng.permutation(run.train_idx) if run.shuffle else run.train_idx
+                )
+                result = run_epoch(
+                    run, order, rule.next_learning_rate(), stop_requested
+                )
                 if result.diverged or not np.isfinite(run.params.flat).all():
                     run.restore(epoch_start)
                     reporter.abort_epoch(run)
@@ -485,13 +501,13 @@ def blas_threads(run):
     return 1
 
 
-def warn_about_ending(ending, *, rule, n_iter, n_epochs_trained, t, max_iter,
-                      learning_rate_init, momentum):  # fmt: skip
+def warn_about_ending(ending, rule, estimator, *, incremental):
     """Warn when training ended for a reason the user should hear about.
 
-    ``n_iter`` counts the epochs of this call, ``n_epochs_trained`` those since
-    the weights were drawn, as ``history_`` numbers them.
+    Divergence names the epoch as ``history_`` numbers them, from the
+    initialisation on; an interruption counts the epochs of this call.
     """
+    n_epochs_trained = len(estimator.history_)
     if ending is Ending.DIVERGED:
         kept = rule.describe_kept_weights(
             f"the weights from the end of epoch {n_epochs_trained}"
@@ -501,21 +517,21 @@ def warn_about_ending(ending, *, rule, n_iter, n_epochs_trained, t, max_iter,
             "became NaN, infinite or over "
             f"{DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so "
             f"{kept} were kept and training stopped. Lower "
-            f"learning_rate_init (now {learning_rate_init}) or momentum "
-            f"(now {momentum}), or scale the features (for example with "
+            f"learning_rate_init (now {estimator.learning_rate_init}) or momentum "
+            f"(now {estimator.momentum}), or scale the features (for example with "
             "StandardScaler or MinMaxScaler).",
             ConvergenceWarning,
         )
     elif ending is Ending.INTERRUPTED:
         kept = rule.describe_kept_weights("the weights of the last mini-batch")
         warnings.warn(
-            f"Training interrupted by user after {n_iter} complete "
-            f"epochs ({t} samples seen); the model keeps {kept}.",
+            f"Training interrupted by user after {estimator.n_iter_} complete "
+            f"epochs ({estimator.t_} samples seen); the model keeps {kept}.",
             UserWarning,
         )
-    elif ending is Ending.MAX_ITER and max_iter is not None:
+    elif ending is Ending.MAX_ITER and not incremental:
         warnings.warn(
-            f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
+            f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
             "reached and the optimization hasn't converged yet.",
             ConvergenceWarning,
         )
