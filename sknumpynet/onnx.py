@@ -1,11 +1,12 @@
-"""Export to ONNX: run a fitted network with ONNX Runtime, without Python.
+"""Export to ONNX, to predict with ONNX Runtime instead of scikit-learn.
 
 Importing this module registers a converter for
 :class:`~sknumpynet.SigmoidMLPClassifier` with
 `skl2onnx <https://onnx.ai/sklearn-onnx/>`_, so that ``skl2onnx.to_onnx``
 converts the estimator, alone or as a step of a
 :class:`~sklearn.pipeline.Pipeline`, like scikit-learn's own classifiers. It
-needs the optional dependencies skl2onnx and onnxruntime::
+needs skl2onnx, and onnxruntime to run the graphs: both come with the ``onnx``
+extra::
 
     pip install "sknumpynet[onnx]"
 
