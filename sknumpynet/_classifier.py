@@ -7,7 +7,6 @@ import numpy as np
 from scipy import sparse
 from scipy.special import log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
@@ -758,34 +757,6 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             best_score=best_score,
             no_improvement_count=self._no_improvement_count,
         )
-
-    def _fitted_state(self):
-        """Copies of the attributes that training changes, for callbacks.
-
-        A copy of the estimator with these attributes predicts as if fit had
-        stopped now, and does not change as training goes on.
-        """
-        return {
-            "coefs_": [w.copy() for w in self.coefs_],
-            "intercepts_": [b.copy() for b in self.intercepts_],
-            "n_iter_": self.n_iter_,
-            "t_": self.t_,
-        }
-
-    def _evaluate(self, validation, penalty):
-        """The objective and the accuracy on a validation set."""
-        logits = self._logits(validation.X)
-        outputs = _core.output_activation(logits, self.out_activation_)
-        costs = _core.per_sample_loss(
-            validation.Y, logits, outputs, self.loss, self.out_activation_
-        )
-        loss = float(np.average(costs, weights=validation.weight)) + penalty
-        accuracy = accuracy_score(
-            validation.y,
-            self._predict_from_logits(logits),
-            sample_weight=validation.weight,
-        )
-        return loss, float(accuracy)
 
     # -------------------------------------------------------------- predict
 

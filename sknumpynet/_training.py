@@ -592,9 +592,7 @@ class EpochRecorder:
             ),
         }
         if self.validation is not None:
-            record["val_loss"], record["val_accuracy"] = estimator._evaluate(
-                self.validation, penalty
-            )
+            record["val_loss"], record["val_accuracy"] = self._evaluate(penalty)
         record["learning_rate"] = result.learning_rate
         record["seconds"] = time.perf_counter() - started
         return record
@@ -626,9 +624,40 @@ class EpochRecorder:
         """End the epoch's callback task; True when a callback asks to stop."""
         return self.epoch_ctx.call_on_fit_task_end(
             estimator=self.estimator,
-            reconstruction_attributes=self.estimator._fitted_state,
+            reconstruction_attributes=self._fitted_state,
             **self.hook_data,
         )
+
+    def _fitted_state(self):
+        """Copies of the attributes that training changes, for callbacks.
+
+        A copy of the estimator with these attributes predicts as if fit had
+        stopped now, and does not change as training goes on.
+        """
+        estimator = self.estimator
+        return {
+            "coefs_": [w.copy() for w in estimator.coefs_],
+            "intercepts_": [b.copy() for b in estimator.intercepts_],
+            "n_iter_": estimator.n_iter_,
+            "t_": estimator.t_,
+        }
+
+    def _evaluate(self, penalty):
+        """The objective and the accuracy on the validation set."""
+        estimator, validation = self.estimator, self.validation
+        logits = estimator._logits(validation.X)
+        out_activation = estimator.out_activation_
+        outputs = _core.output_activation(logits, out_activation)
+        costs = _core.per_sample_loss(
+            validation.Y, logits, outputs, estimator.loss, out_activation
+        )
+        loss = float(np.average(costs, weights=validation.weight)) + penalty
+        accuracy = accuracy_score(
+            validation.y,
+            estimator._predict_from_logits(logits),
+            sample_weight=validation.weight,
+        )
+        return loss, float(accuracy)
 
 
 def _print_epoch(record, header):
