@@ -6,6 +6,8 @@ Runtime on scikit-learn's digits, scaled to [0, 1]: the labels must equal
 in float32 and within 1e-12 in float64.
 """
 
+import importlib
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -19,7 +21,7 @@ from sknumpynet import SigmoidMLPClassifier
 reason = 'ONNX export needs its extra: pip install "sknumpynet[onnx]"'
 ort = pytest.importorskip("onnxruntime", reason=reason)
 skl2onnx = pytest.importorskip("skl2onnx", reason=reason)
-pytest.importorskip("sknumpynet.onnx")
+importlib.import_module("sknumpynet.onnx")  # registers the converter
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
