@@ -815,8 +815,7 @@ def test_early_stopping_keeps_the_best_epoch_when_training_breaks_off_and_says_s
         np.testing.assert_array_equal(kept, replayed)
 
 
-# -- interruption (test_classifier.py covers Ctrl-C and KeyboardInterrupt in
-# the third batch of the second epoch) -----------------------------------------
+# -- interruption (test_classifier.py covers the Ctrl-C signal) ----------------
 
 
 @pytest.mark.parametrize(
