@@ -1,71 +1,45 @@
-"""Tests of the benchmark (sknumpynet.benchmarks): helpers, CLI, dask backend."""
+"""Tests of the benchmark (sknumpynet.benchmarks): pieces, CLI, end to end on digits."""
 
+import io
 import json
 import math
 import subprocess
 import sys
 import time
 from pathlib import Path
-from statistics import NormalDist
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_digits
-from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
-from sklearn.svm import SVC
+from sklearn.model_selection import ParameterGrid, StratifiedKFold
+from sklearn.pipeline import Pipeline
 
-from sknumpynet.benchmarks import _report
+from sknumpynet.benchmarks import _contenders, _report
 from sknumpynet.benchmarks.__main__ import main
-from sknumpynet.benchmarks._contenders import CONTENDER_NAMES, make_contenders
-from sknumpynet.benchmarks._run import (
-    ProgressGridSearchCV,
-    Settings,
-    _pipeline_key,
-    _timed_predictions,
-    source_commit,
-)
-from sknumpynet.benchmarks._stats import loglog_slope, wilson_interval
+from sknumpynet.benchmarks._contenders import make_contenders, pipeline_key
+from sknumpynet.benchmarks._environment import source_commit
+from sknumpynet.benchmarks._measure import fit_and_predict
+from sknumpynet.benchmarks._progress import Progress, format_duration
+from sknumpynet.benchmarks._stats import loglog_slope, pareto_front
+from sknumpynet.benchmarks._tuning import halving_schedule, tune
 
-PLOTS = sorted(_report.PLOT_FILES.values())
+PLOTS = ["accuracy_vs_time.png", "scaling.png", "learning_curve.png"]
+PLOTS.append("confusion_matrices.png")
 TABLE_FILES = [_report.JSON_FILE, _report.CSV_FILE, _report.REPORT_FILE]
 
 
-# ----------------------------------------------------------------- statistics
-
-
 @pytest.mark.parametrize(
-    "n_correct, n_total, expected",
+    "seconds, text",
     [
-        # Newcombe (1998), Statistics in Medicine 17:857-872, Table I, method 3.
-        (81, 263, (0.2553, 0.3662)),
-        (15, 148, (0.0624, 0.1605)),
+        (42.04, "42.0 s"),
+        (59.97, "1 min 00 s"),
+        (1319.7, "22 min 00 s"),
+        (61, "1 min 01 s"),
     ],
 )
-def test_wilson_interval_matches_published_values(n_correct, n_total, expected):
-    low, high = wilson_interval(n_correct, n_total)
-    assert (round(low, 4), round(high, 4)) == expected
-
-
-def test_wilson_interval_bounds_are_where_the_score_test_rejects():
-    n_correct, n_total = 9_512, 10_000
-    z = NormalDist().inv_cdf(0.975)
-    p_hat = n_correct / n_total
-    for p in wilson_interval(n_correct, n_total):
-        assert abs(p_hat - p) == pytest.approx(z * math.sqrt(p * (1 - p) / n_total))
-
-
-def test_wilson_interval_at_zero_successes_is_not_a_point():
-    low, high = wilson_interval(0, 10)
-    z2 = NormalDist().inv_cdf(0.975) ** 2
-    assert low == pytest.approx(0.0, abs=1e-12)
-    assert high == pytest.approx(z2 / (10 + z2))
-
-
-@pytest.mark.parametrize("args", [(1, 0), (11, 10), (-1, 10)])
-def test_wilson_interval_rejects_impossible_counts(args):
-    with pytest.raises(ValueError):
-        wilson_interval(*args)
+def test_durations_round_before_splitting_into_minutes(seconds, text):
+    assert format_duration(seconds) == text
 
 
 @pytest.mark.parametrize("exponent", [1.0, 2.0, 2.5])
@@ -74,38 +48,37 @@ def test_loglog_slope_recovers_a_power_law(exponent):
     assert loglog_slope(sizes, 3e-6 * sizes**exponent) == pytest.approx(exponent)
 
 
-def test_loglog_slope_needs_two_sizes_and_positive_times():
-    with pytest.raises(ValueError, match="two distinct"):
-        loglog_slope([10, 10], [1.0, 2.0])
-    with pytest.raises(ValueError, match="positive"):
-        loglog_slope([10, 20], [1.0, 0.0])
+def test_pareto_front_keeps_only_points_nothing_beats_on_both():
+    times = [10.0, 400.0, 20.0, 300.0, 10.0]
+    accuracies = [0.98, 0.986, 0.984, 0.979, 0.95]
+    # 3 is slower and less accurate than 2; 4 as fast as 0 and less accurate.
+    assert pareto_front(times, accuracies).tolist() == [True, True, True, False, False]
 
 
-# ------------------------------------------------------------------ pieces
+def test_progress_prints_a_heartbeat_and_the_time_left_overall():
+    stream = io.StringIO()
+    with Progress(stream, heartbeat_s=0.2) as progress:
+        progress.plan([100.0, 50.0])
+        progress.step("a long fit")
+        time.sleep(0.7)
+        progress.step("the rest")
+    lines = stream.getvalue().splitlines()
+    assert "step 1/2: a long fit (about 2 min 30 s left overall)" in lines[0]
+    assert any("a long fit:" in line and "so far" in line for line in lines[1:-1])
+    assert "about 50.0 s left overall" in lines[-1]
+    assert [step["step"] for step in progress.finished] == ["a long fit", "the rest"]
+    assert progress.finished[0]["seconds"] >= 0.7
 
 
-def test_progress_grid_search_gives_gridsearchcv_results():
-    X, y = load_digits(return_X_y=True)
-    X, y = X[:300] / 16, y[:300]
-    grid = {"C": [0.1, 1.0, 10.0]}
-    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
-    reports = []
-    ours = ProgressGridSearchCV(
-        SVC(), grid, cv=folds, chunk_size=2, on_progress=lambda *a: reports.append(a)
-    ).fit(X, y)
-    reference = GridSearchCV(SVC(), grid, cv=folds).fit(X, y)
-    np.testing.assert_array_equal(
-        ours.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
-    )
-    assert ours.best_params_ == reference.best_params_
-    assert [(done, total) for done, total, _ in reports] == [(2, 3), (3, 3)]
-
-
-class _SlowPredictor:
+class _SlowClassifier(ClassifierMixin, BaseEstimator):
     """Predicts in `seconds` of (pretend) work."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds=0.0):
         self.seconds = seconds
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
 
     def predict(self, X):
         deadline = time.perf_counter() + self.seconds
@@ -125,23 +98,47 @@ class _SlowPredictor:
 def test_prediction_timing_stops_at_the_repeats_or_the_budget(
     seconds, budget, expected_runs
 ):
-    settings = Settings(predict_repeats=3, predict_budget_s=budget)
-    _, runs = _timed_predictions(_SlowPredictor(seconds), np.zeros((2, 1)), settings)
-    assert len(runs) == expected_runs
-    assert all(run >= seconds for run in runs)
+    pipeline = Pipeline([("clf", _SlowClassifier(seconds))])
+    X = np.zeros((2, 1))
+    measured = fit_and_predict(
+        pipeline, X, [0, 1], X, predict_repeats=3, predict_budget_s=budget
+    )
+    assert len(measured["predict_s_runs"]) == expected_runs
+    assert min(measured["predict_s_runs"]) >= seconds
+
+
+def test_every_contender_climbs_the_same_halving_rounds():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:450] / 16, y[:450]
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    by_name = {c.name: c for c in make_contenders(gamma_scale=0.05, seed=0)}
+    searches = [
+        tune(by_name[name], X, y, folds, seed=0) for name in ("svc-tuned", "pca-svc")
+    ]
+    schedule = halving_schedule(len(y))
+    for search in searches:
+        assert [r["n_images"] for r in search["rounds"]] == schedule
+        assert [r["n_candidates"] for r in search["rounds"]] == [9, 3, 1]
+        assert search["cv_round"] == 3
+    assert schedule[-1] <= len(y) < schedule[-1] + 9
+
+
+def test_a_grid_too_small_for_the_rounds_is_refused():
+    svc = next(c for c in make_contenders(gamma_scale=0.05, seed=0) if c.grid)
+    svc.grid = {"clf__C": [1.0, 10.0]}
+    X, y = load_digits(return_X_y=True)
+    with pytest.raises(ValueError, match="2 candidates; 9 or more"):
+        tune(svc, X, y, [(np.arange(100), np.arange(100, 200))], seed=0)
 
 
 def test_a_refit_is_shared_only_between_identical_pipelines():
-    pipelines = {
-        c.name: c.pipeline
-        for c in make_contenders(quick=True, n_features=64, gamma_scale=0.1, seed=0)
-    }
+    pipelines = {c.name: c.pipeline for c in make_contenders(gamma_scale=0.1, seed=0)}
     svc = pipelines["svc-default"]
-    assert _pipeline_key(clone(svc)) == _pipeline_key(pipelines["svc-tuned"])
-    assert _pipeline_key(svc) != _pipeline_key(clone(svc).set_params(clf__C=10.0))
-    assert _pipeline_key(svc) != _pipeline_key(pipelines["pca-svc"])
+    assert pipeline_key(clone(svc)) == pipeline_key(pipelines["svc-tuned"])
+    assert pipeline_key(svc) != pipeline_key(clone(svc).set_params(clf__C=10.0))
+    assert pipeline_key(svc) != pipeline_key(pipelines["pca-svc"])
     mlp = pipelines["sigmoid-mlp"]
-    assert _pipeline_key(mlp) != _pipeline_key(clone(mlp).set_params(clf__alpha=0.1))
+    assert pipeline_key(mlp) != pipeline_key(clone(mlp).set_params(clf__alpha=0.1))
 
 
 @pytest.mark.parametrize(
@@ -149,26 +146,13 @@ def test_a_refit_is_shared_only_between_identical_pipelines():
     [("sigmoid-mlp-default", "sigmoid-mlp"), ("svc-default", "svc-tuned")],
 )
 def test_each_defaults_row_is_a_candidate_of_its_tuned_grid(default, tuned):
-    """So that the full run cross-validates the defaults once, not twice."""
-    contenders = {
-        c.name: c
-        for c in make_contenders(quick=False, n_features=784, gamma_scale=0.01, seed=0)
-    }
+    """So that the defaults row shows CV scores without a search of its own."""
+    contenders = {c.name: c for c in make_contenders(gamma_scale=0.01, seed=0)}
     candidates = {
-        _pipeline_key(clone(contenders[tuned].pipeline).set_params(**params))
+        pipeline_key(clone(contenders[tuned].pipeline).set_params(**params))
         for params in ParameterGrid(contenders[tuned].grid)
     }
-    assert _pipeline_key(contenders[default].pipeline) in candidates
-
-
-def test_check_results_names_missing_and_mistyped_fields():
-    results = {"schema_version": "1", "run": {}}
-    with pytest.raises(ValueError) as excinfo:
-        _report.check_results(results)
-    message = str(excinfo.value)
-    assert "results.schema_version should be int" in message
-    assert "results.run.duration_s is missing" in message
-    assert "results.contenders is missing" in message
+    assert pipeline_key(contenders[default].pipeline) in candidates
 
 
 def test_source_commit_names_the_checkout_that_runs():
@@ -213,71 +197,102 @@ def test_cli_rejects_bad_arguments(argv, message, capsys):
 
 # -------------------------------------------------------------- end to end
 
+SMALL = ["--dataset", "digits", "--quick", "--blas-threads", "1", "--cv-subset", "450"]
+SMALL += ["--scaling-sizes", "100,300", "--scaling-test-size", "200"]
+
+
+@pytest.fixture
+def small_sigmoid_grid(monkeypatch):
+    """Nine cheap candidates, the defaults among them, for runs of seconds."""
+    grid = {
+        "clf__hidden_layer_sizes": [(100,), (10,), (20,)],
+        "clf__learning_rate_init": [0.2, 0.3, 0.5],
+    }
+    monkeypatch.setattr(_contenders, "SIGMOID_MLP_GRID", grid)
+
 
 def _read_results(output_dir):
     with open(output_dir / _report.JSON_FILE, encoding="utf-8") as file:
-        results = json.load(file)
-    _report.check_results(results)
-    return results
+        return json.load(file)
 
 
-@pytest.mark.slow
-def test_cli_digits_quick_writes_every_file(tmp_path, capsys):
-    pytest.importorskip("matplotlib")
+def test_cli_digits_writes_every_file_and_figure(tmp_path, capsys, small_sigmoid_grid):
     pandas = pytest.importorskip("pandas")
-
-    argv = ["--dataset", "digits", "--quick", "--blas-threads", "1"]
-    assert main([*argv, "--output", str(tmp_path)]) == 0
+    pytest.importorskip("matplotlib")
+    names = "sigmoid-mlp-default,sigmoid-mlp,svc-default,svc-tuned,nielsen-ch1"
+    assert main([*SMALL, "--contenders", names, "--output", str(tmp_path)]) == 0
 
     for name in TABLE_FILES + PLOTS:
         assert (tmp_path / name).stat().st_size > 0, name
     results = _read_results(tmp_path)
-    assert [c["name"] for c in results["contenders"]] == list(CONTENDER_NAMES)
-    assert results["outputs"]["plots"] == list(_report.PLOT_FILES.values())
-    for contender in results["contenders"]:
-        low, high = contender["test_accuracy_ci95"]
-        assert low <= contender["test_accuracy"] <= high
-        assert len(contender["predict_s_runs"]) == 3
-        assert contender["predict_s"] == np.median(contender["predict_s_runs"])
-        assert np.sum(contender["confusion_matrix"]) == results["data"]["n_test"]
-    assert {s["contender"] for s in results["scaling"]} == {"svc-tuned", "sigmoid-mlp"}
-    # SVC's defaults are a candidate of the tuned grid: cross-validated once.
-    by_name = {c["name"]: c for c in results["contenders"]}
-    (twin,) = [
-        candidate
-        for candidate in by_name["svc-tuned"]["candidates"]
-        if candidate["params"] == {"clf__C": 1.0, "clf__gamma": "scale"}
-    ]
-    assert by_name["svc-default"]["cv_shared_with"] == "svc-tuned"
-    assert by_name["svc-default"]["cv_fold_scores"] == twin["fold_scores"]
-    assert by_name["svc-default"]["cv_mean"] == twin["cv_mean"]
-    assert by_name["svc-tuned"]["cv_shared_with"] is None
+    rows = {c["name"]: c for c in results["contenders"]}
+    assert list(rows) == names.split(",")
+    n_test = results["data"]["n_test"]
+    for row in rows.values():
+        accuracies = [seed["accuracy"] for seed in row["seeds"]]
+        assert row["test_accuracy"] == pytest.approx(np.mean(accuracies))
+        # The first seed's predictions give both its accuracy and the matrix.
+        matrix = np.array(row["confusion_matrix"])
+        assert matrix.sum() == n_test
+        assert np.trace(matrix) / n_test == pytest.approx(accuracies[0])
+        # Wilson's interval of the mean's count of correct test images: its
+        # width is set by the test images, not by the seeds.
+        z2, p = 1.959964**2, row["test_accuracy"]
+        centre = (p + z2 / (2 * n_test)) / (1 + z2 / n_test)
+        half = math.sqrt(p * (1 - p) / n_test + z2 / (4 * n_test**2))
+        half *= math.sqrt(z2) / (1 + z2 / n_test)
+        expected = [centre - half, centre + half]
+        assert row["test_accuracy_ci95"] == pytest.approx(expected, abs=2 / n_test)
+    assert [len(rows[name]["seeds"]) for name in rows] == [3, 3, 1, 1, 1]
+    assert [s["seed"] for s in rows["sigmoid-mlp"]["seeds"]] == [0, 1, 2]
+    # Every tuned contender climbed the same rounds.
+    for name in ("sigmoid-mlp", "svc-tuned"):
+        rounds = [r["n_images"] for r in rows[name]["rounds"]]
+        assert rounds == results["data"]["halving_schedule"]
+    # The defaults rows take their CV scores from the tuned grid's candidate.
+    twin = next(
+        c
+        for c in rows["svc-tuned"]["candidates"][::-1]
+        if c["params"] == {"clf__C": 1.0, "clf__gamma": "scale"}
+    )
+    assert rows["svc-default"]["cv_shared_with"] == "svc-tuned"
+    assert rows["svc-default"]["cv_fold_scores"] == twin["fold_scores"]
+    assert rows["nielsen-ch1"]["cv_mean"] is None
+    # Each size of the scaling study is a fit of its own, the largest too.
+    for study in results["scaling"]:
+        assert [p["n_train"] for p in study["points"]] == [100, 300]
     curve = results["learning_curve"]
-    for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
-        assert len(curve[key]) == 30, key
-    # The validation images are held out of the training set, not the test set.
+    assert len(curve["history"]) == 30
     assert curve["n_fit"] + curve["n_validation"] == results["data"]["n_train"]
-    assert results["environment"]["blas"]
+    steps = results["run"]["steps"]
+    assert sum(s["seconds"] for s in steps) == pytest.approx(
+        results["run"]["duration_s"], rel=0.05
+    )
 
     table = pandas.read_csv(tmp_path / _report.CSV_FILE)
-    accuracy = table[table.key == "[svc-tuned].test_accuracy"]["value"]
-    svc_tuned = next(c for c in results["contenders"] if c["name"] == "svc-tuned")
-    assert float(accuracy.iloc[0]) == svc_tuned["test_accuracy"]
-
+    assert (
+        table.set_index("name").loc["svc-tuned", "test_accuracy"]
+        == (rows["svc-tuned"]["test_accuracy"])
+    )
     report = (tmp_path / _report.REPORT_FILE).read_text(encoding="utf-8")
-    assert "Quick run" in report and "took" in report
+    assert "Quick run" in report and "Pareto" in report and "took" in report
+    assert "## Where the time went" in report and "## Tuning rounds" in report
     for name in PLOTS:
         assert f"]({name})" in report
     printed = capsys.readouterr()
-    assert "step 1/" in printed.err and "left in this step" in printed.err
+    assert "step 1" in printed.err and "left overall" in printed.err
     assert str(tmp_path / _report.JSON_FILE) in printed.out
 
 
-@pytest.mark.slow
 def test_cli_without_matplotlib_still_writes_the_tables(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import raises
-    argv = ["--dataset", "digits", "--quick", "--blas-threads", "1"]
-    argv += ["--output", str(tmp_path), "--contenders", "svc-default,nielsen-ch1"]
+    argv = [
+        *SMALL,
+        "--output",
+        str(tmp_path),
+        "--contenders",
+        "svc-default,nielsen-ch1",
+    ]
     assert main(argv) == 0
 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(TABLE_FILES)
@@ -295,41 +310,21 @@ def dask_cluster():
         reason="dask.distributed is not installed: pip install 'sknumpynet[dask]'",
     )
     with distributed.LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=False,
-        dashboard_address=None,
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
         yield cluster
 
 
 @pytest.mark.slow
-def test_cli_grid_search_runs_on_a_dask_cluster(tmp_path, dask_cluster):
-    argv = [
-        "--dataset",
-        "digits",
-        "--quick",
-        "--blas-threads",
-        "1",
-        "--output",
-        str(tmp_path),
-        "--backend",
-        "dask",
-        "--scheduler-address",
-        dask_cluster.scheduler_address,
-        "--contenders",
-        "sigmoid-mlp,svc-tuned",
-        "--cv-subset",
-        "450",
-        "--no-plots",
-    ]
-    assert main(argv) == 0
+def test_cli_tuning_runs_on_a_dask_cluster(tmp_path, dask_cluster):
+    argv = [*SMALL, "--output", str(tmp_path), "--backend", "dask", "--no-plots"]
+    argv += ["--scheduler-address", dask_cluster.scheduler_address]
+    assert main([*argv, "--contenders", "svc-tuned"]) == 0
 
     results = _read_results(tmp_path)
     backend = results["run"]["search_backend"]
     assert backend["backend"] == "dask"
     assert backend["scheduler_address"] == dask_cluster.scheduler_address
     assert backend["dask_workers"] == 1
-    for contender in results["contenders"]:
-        assert contender["n_candidates"] == 2
-        assert all(c["cv_mean"] is not None for c in contender["candidates"])
+    (svc,) = results["contenders"]
+    assert all(c["cv_mean"] is not None for c in svc["candidates"])

@@ -1,0 +1,167 @@
+"""What ran the benchmark: the machine, the libraries, the source, the backend."""
+
+import os
+import platform
+import subprocess
+import sys
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+import joblib
+from threadpoolctl import threadpool_info
+
+LIBRARIES = (
+    "sknumpynet",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "joblib",
+    "threadpoolctl",
+    "pandas",
+    "matplotlib",
+    "dask",
+    "distributed",
+)
+
+
+def describe_environment():
+    """Python, libraries, CPU, cores, BLAS and source commit of this run.
+
+    Returns
+    -------
+    environment : dict
+    """
+    try:
+        usable_cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable_cores = os.cpu_count()
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "usable_cores": usable_cores,
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "sknumpynet_commit": source_commit(),
+        "blas": [
+            {key: pool.get(key) for key in ("internal_api", "version", "num_threads")}
+            for pool in threadpool_info()
+            if pool.get("user_api") == "blas"
+        ],
+    }
+
+
+def source_commit():
+    """The git commit of the sknumpynet source that runs, if it is a checkout.
+
+    Returns
+    -------
+    commit : str or None
+        The commit hash, followed by ``" with uncommitted changes"`` when the
+        checkout's tracked files differ from it; None when sknumpynet runs
+        from an installed copy (or git is missing), whose source no commit
+        names.
+    """
+    package_dir = Path(__file__).resolve().parents[1]
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(package_dir), *args],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+
+    try:
+        # A copy installed inside some other repository is not its checkout.
+        if Path(git("rev-parse", "--show-toplevel")) != package_dir.parent:
+            return None
+        commit = git("rev-parse", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + (" with uncommitted changes" if changed else "")
+
+
+def cpu_model():
+    """The CPU's model name, from /proc/cpuinfo or else the platform module.
+
+    Returns
+    -------
+    model : str
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith(("model name", "Processor", "cpu model")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _version(distribution):
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@contextmanager
+def search_backend(backend, n_jobs, scheduler_address=None):
+    """Set the joblib backend of the searches, starting a dask client if needed.
+
+    Parameters
+    ----------
+    backend : str
+        A joblib backend name: loky, threading, dask...
+
+    n_jobs : int
+        Parallel jobs; for dask without `scheduler_address`, the number of
+        single-threaded workers of the LocalCluster started here.
+
+    scheduler_address : str, default=None
+        A running dask scheduler to use.
+
+    Yields
+    ------
+    description : dict
+        The backend and, for dask, the scheduler's address and its workers.
+    """
+    description = {"backend": backend, "n_jobs": n_jobs}
+    if backend != "dask":
+        with joblib.parallel_config(backend=backend, n_jobs=n_jobs):
+            yield description
+        return
+    # joblib's dask backend binds to the client that exists when it is set.
+    with (
+        _dask_client(n_jobs, scheduler_address) as client,
+        joblib.parallel_config(backend=backend, n_jobs=n_jobs),
+    ):
+        workers = client.scheduler_info().get("workers", {})
+        yield description | {
+            "scheduler_address": client.scheduler.address,
+            "dask_workers": len(workers),
+            "dask_threads": sum(w.get("nthreads", 0) for w in workers.values()),
+        }
+
+
+@contextmanager
+def _dask_client(n_jobs, scheduler_address):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ImportError(
+            '--backend dask needs dask.distributed: pip install "sknumpynet[dask]"'
+        ) from exc
+    if scheduler_address:
+        with Client(scheduler_address) as client:
+            yield client
+        return
+    n_workers = joblib.effective_n_jobs(n_jobs)
+    with (
+        LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client

@@ -1,0 +1,279 @@
+"""Measuring: timed fits and predictions, here or side by side on the cores.
+
+A fit is timed once, wall-clock and CPU. Predictions of the same images are
+repeated up to ``predict_repeats`` times, fewer once they have taken
+``predict_budget_s`` seconds together (an RBF SVC predicts 10,000 MNIST test
+images in minutes, a network in milliseconds), and the median is kept with
+every run. Networks use every BLAS thread, so their fits run in this process
+one at a time; single-threaded fits (libsvm, liblinear) run side by side in
+worker processes of one BLAS thread each, one per core, which leaves each
+fit's own time unchanged.
+"""
+
+import math
+import pickle
+import statistics
+import warnings
+from dataclasses import dataclass, field
+
+import joblib
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import ParameterSampler, train_test_split
+from threadpoolctl import threadpool_limits
+
+from ._progress import format_duration, stopwatch
+
+
+@dataclass
+class Job:
+    """One fit on rows of the training set, then predictions of test rows."""
+
+    contender: str
+    pipeline: object
+    one_core: bool
+    n_train: int
+    n_test: int
+    seed: int | None = None
+    train_rows: object = field(default_factory=lambda: slice(None))
+    test_rows: object = field(default_factory=lambda: slice(None))
+    estimate_s: float = math.nan
+
+    @property
+    def label(self):
+        """Which contender, and which seed or training-set size."""
+        if self.seed is not None:
+            return f"{self.contender}, seed {self.seed}"
+        return f"{self.contender}, n_train={self.n_train}"
+
+
+def fit_and_predict(
+    pipeline, X, y, X_test, *, predict_repeats, predict_budget_s, blas_threads=None
+):
+    """Fit `pipeline` once and predict `X_test`, timing both.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        Unfitted; it is fitted in place.
+
+    X, y : ndarray
+        Training data.
+
+    X_test : ndarray
+        Images to predict.
+
+    predict_repeats : int
+        Most predictions timed.
+
+    predict_budget_s : float
+        No prediction is started once they have taken this long together.
+
+    blas_threads : int, default=None
+        BLAS threads of the fit and predictions; None leaves them as they are.
+
+    Returns
+    -------
+    measured : dict
+        ``fit_s`` and ``fit_cpu_s``, ``predict_s`` (median) and every run in
+        ``predict_s_runs``, ``y_pred``, the pickled size ``model_bytes``,
+        ``n_iter`` and the messages of the fit's warnings.
+    """
+    runs = []
+    with (
+        threadpool_limits(limits=blas_threads, user_api="blas"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        with stopwatch() as fit:
+            pipeline.fit(X, y)
+        while len(runs) < predict_repeats and sum(runs) < predict_budget_s:
+            with stopwatch() as predict:
+                y_pred = pipeline.predict(X_test)
+            runs.append(predict.wall)
+    n_iter = getattr(pipeline[-1], "n_iter_", None)
+    return {
+        "fit_s": fit.wall,
+        "fit_cpu_s": fit.cpu,
+        "predict_s": statistics.median(runs),
+        "predict_s_runs": runs,
+        "y_pred": y_pred,
+        "model_bytes": len(pickle.dumps(pipeline, protocol=pickle.HIGHEST_PROTOCOL)),
+        "n_iter": None if n_iter is None else np.asarray(n_iter).tolist(),
+        "fit_warnings": sorted({str(w.message) for w in caught}),
+    }
+
+
+def run_jobs(jobs, data, *, n_processes, progress, **timing):
+    """Run `jobs`: one-core ones side by side in worker processes, others here.
+
+    Parameters
+    ----------
+    jobs : list of Job
+
+    data : BenchmarkData
+
+    n_processes : int
+        Worker processes of the one-core jobs, one BLAS thread each.
+
+    progress : Progress
+        Where to note each finished job.
+
+    **timing : dict
+        ``predict_repeats`` and ``predict_budget_s`` of :func:`fit_and_predict`.
+
+    Returns
+    -------
+    measured : list of dict
+        In the order of `jobs`, each with ``accuracy`` and ``n_correct`` on
+        its test rows.
+    """
+    results = {}
+    for i, measured in _finished(jobs, data, n_processes, timing):
+        y_test = data.y_test[jobs[i].test_rows]
+        measured["n_correct"] = int(np.sum(measured["y_pred"] == y_test))
+        measured["accuracy"] = measured["n_correct"] / len(y_test)
+        results[i] = measured
+        progress.note(
+            f"{jobs[i].label}: accuracy {measured['accuracy']:.4f}, fit "
+            f"{format_duration(measured['fit_s'])}, predict "
+            f"{format_duration(measured['predict_s'])}"
+        )
+    return [results[i] for i in range(len(jobs))]
+
+
+def _finished(jobs, data, n_processes, timing):
+    """Yield ``(index, measured)`` of each job as it ends."""
+    arrays = data.X_train, data.y_train, data.X_test
+    for i, job in enumerate(jobs):
+        if not job.one_core:
+            yield _run_job(i, job, *arrays, None, timing)
+    apart = [i for i, job in enumerate(jobs) if job.one_core]
+    if apart:
+        # Longest first, so that the cores finish together.
+        apart.sort(key=lambda i: -np.nan_to_num(jobs[i].estimate_s))
+        yield from joblib.Parallel(
+            n_jobs=min(n_processes, len(apart)),
+            backend="loky",
+            return_as="generator",
+            batch_size=1,
+        )(joblib.delayed(_run_job)(i, jobs[i], *arrays, 1, timing) for i in apart)
+
+
+def _run_job(i, job, X_train, y_train, X_test, blas_threads, timing):
+    # The arrays are arguments, not attributes of the job, so that joblib
+    # hands them to the workers as memory maps instead of copies.
+    measured = fit_and_predict(
+        job.pipeline, X_train[job.train_rows], y_train[job.train_rows],
+        X_test[job.test_rows], blas_threads=blas_threads, **timing,
+    )  # fmt: skip
+    return i, measured
+
+
+def learning_curve(pipeline, data, *, n_validation, seed):
+    """Train `pipeline`'s classifier once more, watching held-out images.
+
+    A stratified `n_validation` of the training set is held out; the
+    preprocessing is fitted on the rest, and the classifier is trained there
+    with ``fit(X, y, X_val=..., y_val=...)``, which records the loss and
+    accuracy on both parts after every epoch in ``history_``. The test set is
+    not used.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        Unfitted, ending with a SigmoidMLPClassifier.
+
+    data : BenchmarkData
+
+    n_validation : int
+
+    seed : int
+        Seed of the split.
+
+    Returns
+    -------
+    curve : dict
+        ``history`` (one dict per epoch), ``n_fit``, ``n_validation``, the
+        best epoch and its validation accuracy, and the wall time.
+    """
+    X_fit, X_val, y_fit, y_val = train_test_split(
+        data.X_train, data.y_train, test_size=n_validation,
+        stratify=data.y_train, random_state=seed,
+    )  # fmt: skip
+    preprocessing, classifier = pipeline[:-1], pipeline[-1]
+    Z_fit, Z_val = preprocessing.fit_transform(X_fit), preprocessing.transform(X_val)
+    with stopwatch() as took, warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(Z_fit, y_fit, X_val=Z_val, y_val=y_val)
+    history = [dict(epoch) for epoch in classifier.history_]
+    best = max(history, key=lambda epoch: epoch["val_accuracy"])
+    return {
+        "history": history,
+        "n_fit": len(y_fit),
+        "n_validation": n_validation,
+        "best_epoch": best["epoch"],
+        "best_val_accuracy": best["val_accuracy"],
+        "wall_s": took.wall,
+    }
+
+
+@dataclass
+class Cost:
+    """Seconds to fit ``n`` images and predict ``m``, for the progress estimate.
+
+    Scaled from one measurement: the fit as ``n**growth``, a prediction as
+    the number of images times ``n**(growth - 1)`` (a kernel machine compares
+    each image with a number of support vectors that grows with ``n``).
+    """
+
+    n: int
+    fit_s: float
+    m: int
+    predict_s: float
+    growth: float = 1.0
+
+    def __call__(self, n_fit, n_predict):
+        """Estimated seconds to fit `n_fit` images and predict `n_predict`."""
+        ratio = n_fit / self.n
+        predict = self.predict_s * n_predict / self.m * ratio ** (self.growth - 1)
+        return self.fit_s * ratio**self.growth + predict
+
+
+def calibrate(contender, data, *, n, m, seed=0):
+    """Time fits of `contender` on `n` training images and predictions of `m`.
+
+    The pipeline as it is and, if it has a grid, two random candidates of it,
+    since the candidates of a grid can differ in cost many times over.
+
+    Parameters
+    ----------
+    contender : Contender
+
+    data : BenchmarkData
+
+    n, m : int
+
+    seed : int, default=0
+        Seed of the draw of candidates.
+
+    Returns
+    -------
+    cost : Cost
+        With the mean times of the fits.
+    """
+    candidates = [{}]
+    if contender.grid is not None:
+        candidates += ParameterSampler(contender.grid, 2, random_state=seed)
+    timed = [
+        fit_and_predict(
+            clone(contender.pipeline).set_params(**params), data.X_train[:n],
+            data.y_train[:n], data.X_test[:m], predict_repeats=1,
+            predict_budget_s=math.inf,
+        )
+        for params in candidates
+    ]  # fmt: skip
+    fit_s = np.mean([t["fit_s"] for t in timed])
+    predict_s = np.mean([t["predict_s"] for t in timed])
+    return Cost(n, fit_s, m, predict_s, contender.fit_growth)

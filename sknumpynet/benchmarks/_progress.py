@@ -1,0 +1,167 @@
+"""Timing and progress: one stopwatch, one duration format, one progress printer."""
+
+import math
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass
+class Times:
+    """Wall-clock and CPU seconds of a block timed by :func:`stopwatch`."""
+
+    wall: float = math.nan
+    cpu: float = math.nan
+
+
+@contextmanager
+def stopwatch():
+    """Time the block: ``with stopwatch() as t: ...``, then ``t.wall``, ``t.cpu``.
+
+    ``cpu`` is the CPU time of this process, all its threads together.
+
+    Yields
+    ------
+    times : Times
+        Filled in when the block ends.
+    """
+    times = Times()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield times
+    finally:
+        times.wall = time.perf_counter() - wall
+        times.cpu = time.process_time() - cpu
+
+
+def format_duration(seconds):
+    """``"42.0 s"`` below a minute, else ``"21 min 07 s"``; ``"?"`` if unknown.
+
+    Parameters
+    ----------
+    seconds : float
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> format_duration(1319.7)
+    '22 min 00 s'
+    """
+    if not math.isfinite(seconds):
+        return "?"
+    if seconds < 59.95:
+        return f"{seconds:.1f} s"
+    # Round first, so that 59.7 s carries into the minutes.
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
+class Progress:
+    """Print on stderr which step runs, for how long, and the time left overall.
+
+    Use it as a context manager: while it is open, a background thread prints
+    a line whenever nothing was printed for ``heartbeat_s`` seconds, so that a
+    long single fit is not silent. The time left is the sum of the estimates
+    given to :meth:`plan`, minus the time spent in the current step.
+
+    Parameters
+    ----------
+    stream : file-like, default=None
+        Where to print; ``sys.stderr`` (looked up at each line) by default.
+
+    heartbeat_s : float, default=60.0
+        Longest silence while a step runs.
+
+    n_unplanned : int, default=0
+        Steps that will follow the planned ones, such as writing the results,
+        counted in the number of steps announced.
+    """
+
+    def __init__(self, stream=None, heartbeat_s=60.0, n_unplanned=0):
+        self.stream = stream
+        self.heartbeat_s = heartbeat_s
+        self.n_unplanned = n_unplanned
+        self.start = self.step_start = self.last_print = time.perf_counter()
+        self.finished = []  # {"step", "seconds"} of every step that ended
+        self.title, self.current = None, math.nan
+        self.later = None  # estimated seconds of the steps still to start
+        self.n_steps = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._heartbeat, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.end_step()
+        self._stop.set()
+        self._thread.join()
+
+    def elapsed(self):
+        """Seconds since the run started."""
+        return time.perf_counter() - self.start
+
+    def plan(self, estimates):
+        """Set the estimated seconds of the steps still to start, in order.
+
+
+        Parameters
+        ----------
+        estimates : list of float
+            One per step still to start.
+        """
+        self.later = list(estimates)
+        n_planned = len(self.finished) + bool(self.title) + len(estimates)
+        self.n_steps = n_planned + self.n_unplanned
+
+    def left(self):
+        """Estimated seconds left in the run, or NaN before a plan."""
+        if self.later is None:
+            return math.nan
+        in_step = time.perf_counter() - self.step_start
+        current = self.current if self.title and math.isfinite(self.current) else 0
+        return max(current - in_step, 0.0) + sum(self.later)
+
+    def step(self, title):
+        """End the current step and announce the next."""
+        self.end_step()
+        self.title, self.step_start = title, time.perf_counter()
+        self.current = self.later.pop(0) if self.later else math.nan
+        number = len(self.finished) + 1
+        of = f"/{self.n_steps}" if self.n_steps and number <= self.n_steps else ""
+        self._print(f"step {number}{of}: {title}{self._left_text()}")
+
+    def end_step(self):
+        """Record the duration of the current step, if one runs."""
+        if self.title is not None:
+            seconds = time.perf_counter() - self.step_start
+            self.finished.append({"step": self.title, "seconds": seconds})
+            self.title = None
+
+    def note(self, message):
+        """Print a result or a fact of the current step."""
+        self._print(f"  {message}")
+
+    def _left_text(self):
+        left = self.left()
+        return f" (about {format_duration(left)} left overall)" if left > 0 else ""
+
+    def _heartbeat(self):
+        while not self._stop.wait(min(5.0, self.heartbeat_s)):
+            if self.title and time.perf_counter() - self.last_print >= self.heartbeat_s:
+                in_step = format_duration(time.perf_counter() - self.step_start)
+                self.note(f"... {self.title}: {in_step} so far{self._left_text()}")
+
+    def _print(self, message):
+        with self._lock:
+            stream = sys.stderr if self.stream is None else self.stream
+            stamp = format_duration(self.elapsed())
+            print(f"[{stamp:>12}] {message}", file=stream, flush=True)
+            self.last_print = time.perf_counter()

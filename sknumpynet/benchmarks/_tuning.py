@@ -1,0 +1,194 @@
+"""Tuning: successive halving, with the same folds and rounds for every contender.
+
+Every grid is searched by scikit-learn's ``HalvingGridSearchCV`` with
+``resource="n_samples"`` on the same stratified folds of the same tuning set:
+all candidates are cross-validated on a ninth of the set, the best third on a
+third of it, the best third of those on all of it. The rounds' sizes are the
+same for every contender (each grid has at least nine candidates, so that each
+climbs all three), and so are the images of each round, since the rounds draw
+them with the same seed. Settings that only win on small training sets, such as
+the few-step learners that 30 epochs of a small fold favour, meet the full
+tuning set in the last round.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.model_selection import HalvingGridSearchCV, ParameterGrid
+
+from ._contenders import pipeline_key
+from ._progress import stopwatch
+
+FACTOR = 3
+N_ROUNDS = 3
+
+
+def halving_schedule(n_images):
+    """Images of each round: a third of the next, the last at most `n_images`.
+
+    Parameters
+    ----------
+    n_images : int
+        Size of the tuning set.
+
+    Returns
+    -------
+    schedule : list of int
+
+    Examples
+    --------
+    >>> halving_schedule(31_500)
+    [3500, 10500, 31500]
+    """
+    first = n_images // FACTOR ** (N_ROUNDS - 1)
+    return [first * FACTOR**i for i in range(N_ROUNDS)]
+
+
+def tune(contender, X, y, folds, *, seed, n_jobs=None):
+    """Successive halving over the grid of `contender`.
+
+    Parameters
+    ----------
+    contender : Contender
+        Its ``grid`` needs at least ``FACTOR ** (N_ROUNDS - 1)`` candidates.
+
+    X, y : ndarray
+        The tuning set.
+
+    folds : list of (ndarray, ndarray)
+        Training and validation rows of each fold, the same for everyone.
+
+    seed : int
+        Seed of the rounds' draws of images.
+
+    n_jobs : int, default=None
+        Parallel jobs; None takes joblib's current configuration.
+
+    Returns
+    -------
+    search : dict
+        ``best_params``, the best candidate's CV score (mean, std, per fold)
+        in the last round, each round's size, candidates, best score and
+        compute time, every candidate's scores, and the wall time.
+    """
+    n_candidates = len(ParameterGrid(contender.grid))
+    if n_candidates < FACTOR ** (N_ROUNDS - 1):
+        raise ValueError(
+            f"The grid of {contender.name} has {n_candidates} candidates; "
+            f"{FACTOR ** (N_ROUNDS - 1)} or more are needed for the {N_ROUNDS} "
+            "rounds of successive halving that every contender climbs."
+        )
+    schedule = halving_schedule(len(y))
+    search = HalvingGridSearchCV(
+        contender.pipeline,
+        contender.grid,
+        factor=FACTOR,
+        resource="n_samples",
+        min_resources=schedule[0],
+        max_resources=schedule[-1],
+        cv=folds,
+        scoring="accuracy",
+        refit=False,
+        random_state=seed,
+        n_jobs=n_jobs,
+    )
+    with stopwatch() as took, warnings.catch_warnings():
+        # Epochs are capped on purpose: max_iter is part of the budget.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    return _summary(search, took.wall, [len(train) / len(y) for train, _ in folds])
+
+
+def _summary(search, wall_s, train_shares):
+    cv = search.cv_results_
+    n_folds = len(train_shares)
+    candidates = [
+        {
+            "params": params,
+            "round": int(cv["iter"][i]) + 1,
+            "n_images": int(cv["n_resources"][i]),
+            "cv_mean": _finite_or_none(cv["mean_test_score"][i]),
+            "cv_std": _finite_or_none(cv["std_test_score"][i]),
+            "fold_scores": [
+                _finite_or_none(cv[f"split{k}_test_score"][i]) for k in range(n_folds)
+            ],
+            "mean_fit_s": float(cv["mean_fit_time"][i]),
+            "mean_score_s": float(cv["mean_score_time"][i]),
+        }
+        for i, params in enumerate(cv["params"])
+    ]
+    rounds = []
+    for r, n_images in enumerate(search.n_resources_, start=1):
+        in_round = [c for c in candidates if c["round"] == r]
+        best = max(
+            in_round, key=lambda c: -np.inf if c["cv_mean"] is None else c["cv_mean"]
+        )
+        rounds.append(
+            {
+                "round": r,
+                "n_candidates": len(in_round),
+                "n_images": n_images,
+                "n_train_per_fold": round(n_images * np.mean(train_shares)),
+                "best_cv": best["cv_mean"],
+                "best_params": best["params"],
+                "compute_s": n_folds
+                * sum(c["mean_fit_s"] + c["mean_score_s"] for c in in_round),
+            }
+        )
+    best = candidates[search.best_index_]
+    return {
+        "best_params": search.best_params_,
+        "cv_mean": best["cv_mean"],
+        "cv_std": best["cv_std"],
+        "cv_fold_scores": best["fold_scores"],
+        "cv_round": best["round"],
+        "n_candidates": len(ParameterGrid(search.param_grid)),
+        "n_failed": sum(c["cv_mean"] is None for c in candidates),
+        "rounds": rounds,
+        "candidates": candidates,
+        "search_s": wall_s,
+    }
+
+
+def shared_cv(contender, searches):
+    """The CV scores of `contender`'s pipeline as a candidate of another grid.
+
+    Parameters
+    ----------
+    contender : Contender
+        An untuned contender, such as a defaults row.
+
+    searches : dict
+        ``{name: (Contender, search)}`` of the tuned contenders.
+
+    Returns
+    -------
+    cv : dict
+        The candidate's scores in the last round it reached, and the name of
+        the grid in ``cv_shared_with``; no scores when no grid holds it.
+    """
+    key = pipeline_key(contender.pipeline)
+    for name, (tuned, search) in searches.items():
+        for candidate in reversed(search["candidates"]):
+            if (
+                pipeline_key(clone(tuned.pipeline).set_params(**candidate["params"]))
+                == key
+            ):
+                return {
+                    "cv_mean": candidate["cv_mean"],
+                    "cv_std": candidate["cv_std"],
+                    "cv_fold_scores": candidate["fold_scores"],
+                    "cv_round": candidate["round"],
+                    "cv_shared_with": name,
+                }
+    return dict.fromkeys(
+        ("cv_mean", "cv_std", "cv_fold_scores", "cv_round", "cv_shared_with")
+    )
+
+
+def _finite_or_none(value):
+    value = float(value)
+    return value if np.isfinite(value) else None
