@@ -28,9 +28,14 @@ from ._progress import format_duration, stopwatch
 
 @dataclass
 class Job:
-    """One fit on rows of the training set, then predictions of test rows."""
+    """One fit on rows of the training set, then predictions of test rows.
+
+    ``measured`` holds the figures of :func:`fit_and_predict` once it ran,
+    with the ``accuracy`` and ``n_correct`` of its predictions.
+    """
 
     contender: str
+    step: str
     pipeline: object
     one_core: bool
     n_train: int
@@ -39,6 +44,7 @@ class Job:
     train_rows: object = field(default_factory=lambda: slice(None))
     test_rows: object = field(default_factory=lambda: slice(None))
     estimate_s: float = math.nan
+    measured: dict | None = None
 
     @property
     def label(self):
@@ -106,11 +112,12 @@ def fit_and_predict(
 
 
 def run_jobs(jobs, data, *, n_processes, progress, **timing):
-    """Run `jobs`: one-core ones side by side in worker processes, others here.
+    """Run `jobs`, one-core ones side by side in worker processes, others here.
 
     Parameters
     ----------
     jobs : list of Job
+        Each gets its ``measured``.
 
     data : BenchmarkData
 
@@ -122,25 +129,18 @@ def run_jobs(jobs, data, *, n_processes, progress, **timing):
 
     **timing : dict
         ``predict_repeats`` and ``predict_budget_s`` of :func:`fit_and_predict`.
-
-    Returns
-    -------
-    measured : list of dict
-        In the order of `jobs`, each with ``accuracy`` and ``n_correct`` on
-        its test rows.
     """
-    results = {}
     for i, measured in _finished(jobs, data, n_processes, timing):
-        y_test = data.y_test[jobs[i].test_rows]
+        job = jobs[i]
+        y_test = data.y_test[job.test_rows]
         measured["n_correct"] = int(np.sum(measured["y_pred"] == y_test))
         measured["accuracy"] = measured["n_correct"] / len(y_test)
-        results[i] = measured
+        job.measured = measured
         progress.note(
-            f"{jobs[i].label}: accuracy {measured['accuracy']:.4f}, fit "
+            f"{job.label}: accuracy {measured['accuracy']:.4f}, fit "
             f"{format_duration(measured['fit_s'])}, predict "
             f"{format_duration(measured['predict_s'])}"
         )
-    return [results[i] for i in range(len(jobs))]
 
 
 def _finished(jobs, data, n_processes, timing):

@@ -128,16 +128,14 @@ def _run(config, progress, command):
     contenders = make_contenders(gamma_scale=gamma_scale, seed=config.seed)
     contenders = [c for c in contenders if c.name in (config.contenders or [c.name])]
     plan = Plan(contenders, data, config, len(y_cv))
-    progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps(plan.jobs()[0]))))
-    progress.step("time a small fit of each contender, to estimate the time left")
+    progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps())))
+    progress.step("time small fits of each contender, to estimate the time left")
     plan.calibrate()
     with search_backend(
         config.backend, config.n_jobs, config.scheduler_address
     ) as backend:
         searches = _tune_all(plan, X_cv, y_cv, progress)
-    jobs, row_jobs, scaling_jobs = plan.jobs()
-    progress.plan(plan.estimates([], jobs))
-    measured, curve = _measure_all(plan, jobs, row_jobs, data, progress)
+    curve = _measure_all(plan, data, progress)
     progress.end_step()
     data_record = {
         "name": data.name, "source": data.source, "n_train": len(data.y_train),
@@ -146,15 +144,9 @@ def _run(config, progress, command):
         "cv_folds": config.cv_folds, "halving_factor": FACTOR,
         "halving_schedule": plan.schedule, "gamma_scale": gamma_scale,
     }  # fmt: skip
-    rows = [
-        _row(c, searches, plan.tuned, [jobs[i] for i in row_jobs[c.name]],
-             [measured[i] for i in row_jobs[c.name]], data.y_test)
-        for c in contenders
-    ]  # fmt: skip
-    scaling = [
-        _scaling(name, [jobs[i] for i in indices], [measured[i] for i in indices])
-        for name, indices in scaling_jobs.items()
-    ]
+    tuned = {c.name: (c, searches[c.name]) for c in plan.tuned}
+    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in contenders]
+    scaling = [_scaling(name, jobs) for name, jobs in plan.scaling.items()]
     run = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -198,30 +190,29 @@ def _tune_all(plan, X, y, progress):
     return searches
 
 
-def _measure_all(plan, jobs, row_jobs, data, progress):
-    """Run every step after the tuning; the measures by job index, and the curve."""
-    measured, curve = {}, None
-    for title, indices, curve_of in plan.steps(jobs):
+def _measure_all(plan, data, progress):
+    """Run every step after the tuning, storing each job's measures; the curve."""
+    progress.plan(plan.estimates([]))
+    curve = None
+    for title, jobs, curve_of in plan.steps():
         progress.step(title)
         if curve_of is not None:
-            pipeline = clone(jobs[row_jobs[curve_of][0]].pipeline)
-            curve = learning_curve(
-                pipeline, data, n_validation=plan.n_validation, seed=plan.config.seed
-            )
+            pipeline = clone(plan.rows[curve_of][0].pipeline)
+            n_validation, seed = plan.n_validation, plan.config.seed
+            curve = learning_curve(pipeline, data, n_validation=n_validation, seed=seed)
             progress.note(
                 f"best validation accuracy {curve['best_val_accuracy']:.4f} "
                 f"after epoch {curve['best_epoch']}"
             )
             continue
-        if not indices:
+        if not jobs:
             progress.note("its fits are those of an identical row, made before")
-        results = run_jobs(
-            [jobs[i] for i in indices], data, n_processes=plan.n_processes,
-            progress=progress, predict_repeats=plan.config.predict_repeats,
+        run_jobs(
+            jobs, data, n_processes=plan.n_processes, progress=progress,
+            predict_repeats=plan.config.predict_repeats,
             predict_budget_s=plan.config.predict_budget_s,
         )  # fmt: skip
-        measured.update(zip(indices, results, strict=True))
-    return measured, curve
+    return curve
 
 
 class Plan:
@@ -246,107 +237,87 @@ class Plan:
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
         self.costs, self.best_params = {}, {}
+        self._make_jobs()
 
     def calibrate(self):
-        """Time one small fit and prediction of each contender."""
-        n = min(5_000, len(self.data.y_train) // 2)
-        m = min(1_000, len(self.data.y_test))
+        """Time small fits and predictions of each contender."""
+        n = min(2_000, len(self.data.y_train) // 4)
+        m = min(500, len(self.data.y_test))
         self.costs = {
-            c.name: calibrate(c, self.data, n=n, m=m) for c in self.contenders
+            c.name: calibrate(c, self.data, n=n, m=m, seed=self.config.seed)
+            for c in self.contenders
         }
 
     def tuned_with(self, contender, search):
         """Use the best parameters of `search`, and the cost of its last round."""
-        self.best_params[contender.name] = search["best_params"]
+        self.best_params[contender.name] = params = search["best_params"]
         top = search["rounds"][-1]
-        best = next(
-            c
-            for c in search["candidates"][::-1]
-            if c["params"] == search["best_params"]
-        )
+        best = next(c for c in search["candidates"][::-1] if c["params"] == params)
         n_fit = top["n_train_per_fold"]
         self.costs[contender.name] = Cost(
             n_fit, best["mean_fit_s"], top["n_images"] - n_fit, best["mean_score_s"],
             contender.fit_growth,
         )  # fmt: skip
+        self._make_jobs()
 
-    def jobs(self):
-        """Every fit to measure, with the best parameters known; identical ones once.
+    def _make_jobs(self):
+        """Every fit to measure with the best parameters known, identical ones once.
 
-        Returns
-        -------
-        jobs : list of Job
-        row_jobs : dict
-            ``{contender: [index of each seed's job]}``
-        scaling_jobs : dict
-            ``{contender: [index of each size's job]}``
+        ``rows[name]`` holds the jobs of a row's seeds, ``scaling[name]`` those
+        of its scaling study; each job names its step.
         """
         config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
-        jobs, row_jobs, scaling_jobs, seen = [], {}, {}, {}
+        self.jobs, self.rows, self.scaling, seen = [], {}, {}, {}
         test_rows = stratified_subset(y_test, config.scaling_test_size, config.seed)
         n_scaling_test = min(config.scaling_test_size, len(y_test))
         sizes = sorted({n for n in config.scaling_sizes if n <= len(y_train)})
+        side_by_side = f"one-core fits, {self.n_processes} at a time"
         for c in self.contenders:
             pipeline = clone(c.pipeline).set_params(**self.best_params.get(c.name, {}))
-            row_jobs[c.name] = []
+            step = side_by_side if c.one_core else f"{c.name}: fits on the training set"
+            self.rows[c.name] = []
             for seed in range(config.seed, config.seed + c.n_seeds):
                 seeded = _with_seed(clone(pipeline), seed)
                 key = pipeline_key(seeded)
                 if key not in seen:
-                    seen[key] = len(jobs)
-                    jobs.append(
-                        Job(c.name, seeded, c.one_core, len(y_train), len(y_test), seed)
-                    )
-                row_jobs[c.name].append(seen[key])
+                    seen[key] = Job(c.name, step, seeded, c.one_core, len(y_train),
+                                    len(y_test), seed=seed)  # fmt: skip
+                    self.jobs.append(seen[key])
+                self.rows[c.name].append(seen[key])
             if c.scaling and len(sizes) > 1:
-                scaling_jobs[c.name] = list(range(len(jobs), len(jobs) + len(sizes)))
-                jobs += [
-                    Job(c.name, clone(pipeline), c.one_core, n, n_scaling_test,
+                step = side_by_side if c.one_core else f"{c.name}: scaling study"
+                self.scaling[c.name] = [
+                    Job(c.name, step, clone(pipeline), c.one_core, n, n_scaling_test,
                         train_rows=stratified_subset(y_train, n, config.seed),
                         test_rows=test_rows)
                     for n in sizes
                 ]  # fmt: skip
-        return jobs, row_jobs, scaling_jobs
+                self.jobs += self.scaling[c.name]
 
-    def steps(self, jobs):
-        """``(title, job indices, learning-curve contender or None)`` of each step."""
+    def steps(self):
+        """``(title, jobs, learning-curve contender or None)`` of each later step.
 
-        def own(c, refits):
-            return [
-                i
-                for i, job in enumerate(jobs)
-                if job.contender == c.name and (job.seed is not None) == refits
-            ]
-
-        here = [c for c in self.contenders if not c.one_core]
-        steps = [
-            (f"{c.name}: {c.n_seeds} fit(s) on all training images", own(c, True), None)
-            for c in here
-        ]
+        A contender's fits on the training set, then the learning curves and
+        the scaling studies that run here, then the one-core fits.
+        """
+        by_step = {}
+        for job in sorted(self.jobs, key=lambda job: (job.one_core, job.seed is None)):
+            by_step.setdefault(job.step, []).append(job)
+        fits = [c for c in self.contenders if not c.one_core]
+        steps = [(f"{c.name}: fits on the training set", [], None) for c in fits]
+        steps = [(title, by_step.pop(title, []), None) for title, _, _ in steps]
         steps += [
             (
                 f"{c.name}: learning curve, {self.n_validation} images held out",
                 [],
                 c.name,
             )
-            for c in here
+            for c in fits
             if c.learning_curve
         ]
-        steps += [
-            (f"{c.name}: scaling with the training set", own(c, False), None)
-            for c in here
-            if own(c, False)
-        ]
-        apart = [i for i, job in enumerate(jobs) if job.one_core]
-        if apart:
-            names = ", ".join(dict.fromkeys(jobs[i].contender for i in apart))
-            title = (
-                f"{len(apart)} one-core fits of {names}, {self.n_processes} at a time"
-            )
-            steps.append((title, apart, None))
-        return steps
+        return steps + [(title, jobs, None) for title, jobs in by_step.items()]
 
-    def estimates(self, tuned, jobs=None):
+    def estimates(self, tuned):
         """Estimated seconds of tuning `tuned`, then of every later step.
 
         Parameters
@@ -354,34 +325,28 @@ class Plan:
         tuned : list of Contender
             The contenders still to tune.
 
-        jobs : list of Job, default=None
-            The jobs of :meth:`jobs`, whose ``estimate_s`` is set; by default
-            a new list.
-
         Returns
         -------
         estimates : list of float
         """
-        jobs = self.jobs()[0] if jobs is None else jobs
-        for job in jobs:
+        for job in self.jobs:
             job.estimate_s = self.costs[job.contender](job.n_train, job.n_test)
-        share = (self.config.cv_folds - 1) / self.config.cv_folds
+        folds = self.config.cv_folds
         estimates = []
         for c in tuned:
             n_candidates = len(ParameterGrid(c.grid))
             seconds = sum(
-                math.ceil(n_candidates / FACTOR**r)
-                * self.config.cv_folds
-                * self.costs[c.name](n * share, n * (1 - share))
+                math.ceil(n_candidates / FACTOR**r) * folds
+                * self.costs[c.name](n * (folds - 1) / folds, n / folds)
                 for r, n in enumerate(self.schedule)
-            )
+            )  # fmt: skip
             estimates.append(seconds / self.n_processes)
-        for _, indices, curve_of in self.steps(jobs):
-            seconds = [jobs[i].estimate_s for i in indices]
+        for _, jobs, curve_of in self.steps():
+            seconds = [job.estimate_s for job in jobs]
             if curve_of is not None:
                 n_fit = len(self.data.y_train) - self.n_validation
                 estimates.append(self.costs[curve_of](n_fit, self.n_validation))
-            elif indices and jobs[indices[0]].one_core:
+            elif jobs and jobs[0].one_core:
                 estimates.append(max(max(seconds), sum(seconds) / self.n_processes))
             else:
                 estimates.append(sum(seconds))
@@ -399,23 +364,20 @@ def _with_seed(pipeline, seed):
     )
 
 
-def _row(contender, searches, tuned, jobs, measured, y_test):
+def _row(contender, tuned, jobs, y_test):
     """The contender's row of the results: tuning, seeds and test figures."""
-    search = searches.get(contender.name)
-    if search is None:
+    if contender.name in tuned:
+        search = tuned[contender.name][1]
+    else:
         search = {"best_params": {}, "n_candidates": 1, "search_s": None}
-        search |= shared_cv(contender, {c.name: (c, searches[c.name]) for c in tuned})
+        search |= shared_cv(contender, tuned)
+    measured = [job.measured for job in jobs]
     accuracies = np.array([m["accuracy"] for m in measured])
     fit_s = np.array([m["fit_s"] for m in measured])
     n_test, mean = len(y_test), float(np.mean(accuracies))
     interval = binomtest(round(mean * n_test), n_test).proportion_ci(method="wilson")
     shared = {job.contender for job in jobs} - {contender.name}
-    seeds = [
-        {"seed": job.seed, "accuracy": m["accuracy"], "fit_s": m["fit_s"],
-         "fit_cpu_s": m["fit_cpu_s"], "predict_s": m["predict_s"],
-         "predict_s_runs": m["predict_s_runs"]}
-        for job, m in zip(jobs, measured, strict=True)
-    ]  # fmt: skip
+    keys = ("accuracy", "fit_s", "fit_cpu_s", "predict_s", "predict_s_runs")
     return {
         "name": contender.name,
         "title": contender.title,
@@ -428,7 +390,7 @@ def _row(contender, searches, tuned, jobs, measured, y_test):
         **search,
         "one_core": contender.one_core,
         "refit_shared_with": shared.pop() if shared else None,
-        "seeds": seeds,
+        "seeds": [{"seed": j.seed} | {k: j.measured[k] for k in keys} for j in jobs],
         "test_accuracy": mean,
         "test_accuracy_std": _std(accuracies),
         "test_accuracy_ci95": [float(interval.low), float(interval.high)],
@@ -444,12 +406,9 @@ def _row(contender, searches, tuned, jobs, measured, y_test):
     }
 
 
-def _scaling(name, jobs, measured):
+def _scaling(name, jobs):
     keys = ("fit_s", "predict_s", "predict_s_runs", "accuracy")
-    points = [
-        {"n_train": job.n_train, **{key: m[key] for key in keys}}
-        for job, m in zip(jobs, measured, strict=True)
-    ]
+    points = [{"n_train": j.n_train} | {k: j.measured[k] for k in keys} for j in jobs]
     slope = loglog_slope([p["n_train"] for p in points], [p["fit_s"] for p in points])
     return {
         "contender": name,
