@@ -75,7 +75,7 @@ def build_parser():
         "sizes", "Defaults depend on --quick; report.md gives the values used."
     ).add_argument
     sizes("--cv-subset", type=_positive(int), metavar="N",
-          help="Training images of the tuning (full run: 31500); the halving "
+          help="Training images of the tuning (full run: 30006); the halving "
           "rounds use a ninth, a third and all of them.")
     sizes("--cv-folds", type=_positive(int), metavar="K",
           help="Folds of the tuning (default: 3).")

@@ -222,6 +222,17 @@ def _main_table(results):
         "accuracy: the chosen candidate's mean over the folds in the last round "
         "it reached, with that round's size.",
     ]
+    by_name, tuning = {c["name"]: c for c in rows}, []
+    for c in rows:
+        tuned = by_name.get(c["cv_shared_with"])
+        if tuned:
+            gap = 100 * (tuned["test_accuracy"] - c["test_accuracy"])
+            tuning.append(f"{tuned['title']} {gap:+.2f} points")
+    if tuning:
+        text += [
+            "",
+            "Tuned minus defaults, in test accuracy: " + "; ".join(tuning) + ".",
+        ]
     close = _close_pairs(rows)
     if close:
         text += ["", "Closer than the seed-to-seed spread: " + "; ".join(close) + "."]

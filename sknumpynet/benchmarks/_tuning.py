@@ -40,8 +40,8 @@ def halving_schedule(n_images):
 
     Examples
     --------
-    >>> halving_schedule(31_500)
-    [3500, 10500, 31500]
+    >>> halving_schedule(30_006)
+    [3334, 10002, 30006]
     """
     first = n_images // FACTOR ** (N_ROUNDS - 1)
     return [first * FACTOR**i for i in range(N_ROUNDS)]
