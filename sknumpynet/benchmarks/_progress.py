@@ -74,7 +74,7 @@ class Progress:
     stream : file-like, default=None
         Where to print; ``sys.stderr`` (looked up at each line) by default.
 
-    heartbeat_s : float, default=60.0
+    heartbeat_s : float, default=50.0
         Longest silence while a step runs.
 
     n_unplanned : int, default=0
@@ -82,7 +82,7 @@ class Progress:
         counted in the number of steps announced.
     """
 
-    def __init__(self, stream=None, heartbeat_s=60.0, n_unplanned=0):
+    def __init__(self, stream=None, heartbeat_s=50.0, n_unplanned=0):
         self.stream = stream
         self.heartbeat_s = heartbeat_s
         self.n_unplanned = n_unplanned

@@ -464,7 +464,8 @@ def _versions(env):
 
 def _blas(env):
     pools = [
-        f"{p['internal_api']} {p['version']} ({p['num_threads']} threads)"
+        f"{p['internal_api']} {p['version']} ({p['num_threads']} thread"
+        f"{'s' * (p['num_threads'] != 1)})"
         for p in env["blas"]
     ]
     return ", ".join(pools) or "not found"
