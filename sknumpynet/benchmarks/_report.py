@@ -116,18 +116,8 @@ def render_report(results):
     return "\n\n".join(section for section in sections if section) + "\n"
 
 
-def fronts(results):
-    """The contenders on the Pareto front of test accuracy against each time.
-
-    Parameters
-    ----------
-    results : dict
-
-    Returns
-    -------
-    fronts : dict
-        ``{"fit_s": [titles], "predict_s": [titles]}``, fastest first.
-    """
+def _fronts(results):
+    """Titles on the Pareto front of accuracy against fit and prediction time."""
     rows = results["contenders"]
     accuracy = [c["test_accuracy"] for c in rows]
     found = {}
@@ -139,7 +129,7 @@ def fronts(results):
 
 
 def _headline(results):
-    front = fronts(results)
+    front = _fronts(results)
     text = (
         f"**Frontier.** For their fit time, the most accurate are "
         f"{_and(front['fit_s'])}; for their prediction time, "

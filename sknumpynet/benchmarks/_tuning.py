@@ -6,9 +6,9 @@ all candidates are cross-validated on a ninth of the set, the best third on a
 third of it, the best third of those on all of it. The rounds' sizes are the
 same for every contender (each grid has at least nine candidates, so that each
 climbs all three), and so are the images of each round, since the rounds draw
-them with the same seed. Settings that only win on small training sets, such as
-the few-step learners that 30 epochs of a small fold favour, meet the full
-tuning set in the last round.
+them with the same seed. The choice is made on the whole tuning set, where
+settings that only learn fast from a few images (as 30 epochs of a small fold
+reward) no longer have the edge.
 """
 
 import warnings
@@ -173,10 +173,8 @@ def shared_cv(contender, searches):
     key = pipeline_key(contender.pipeline)
     for name, (tuned, search) in searches.items():
         for candidate in reversed(search["candidates"]):
-            if (
-                pipeline_key(clone(tuned.pipeline).set_params(**candidate["params"]))
-                == key
-            ):
+            pipeline = clone(tuned.pipeline).set_params(**candidate["params"])
+            if pipeline_key(pipeline) == key:
                 return {
                     "cv_mean": candidate["cv_mean"],
                     "cv_std": candidate["cv_std"],
