@@ -501,20 +501,26 @@ def read_npz(path):
     """
     try:
         # An open file of ours, which is closed even when np.load fails.
-        with open(path, "rb") as file, np.load(file, allow_pickle=False) as npz:
-            version = int(npz["format_version"])
-            if version != NPZ_FORMAT_VERSION:
+        with open(path, "rb") as file:
+            npz = np.load(file, allow_pickle=False)
+            if not isinstance(npz, np.lib.npyio.NpzFile):  # a lone .npy array
                 raise DataFileError(
-                    path,
-                    f"written in format version {version}, this version of "
-                    f"sknumpynet reads version {NPZ_FORMAT_VERSION}",
+                    path, "unreadable, truncated or corrupt .npz file (an .npy array)"
                 )
-            return RawDataset(
-                images=npz["images"],
-                labels=npz["labels"],
-                n_train=int(npz["n_train"]),
-                n_validation=int(npz["n_validation"]),
-            )
+            with npz:
+                version = int(npz["format_version"])
+                if version != NPZ_FORMAT_VERSION:
+                    raise DataFileError(
+                        path,
+                        f"written in format version {version}, this version of "
+                        f"sknumpynet reads version {NPZ_FORMAT_VERSION}",
+                    )
+                return RawDataset(
+                    images=npz["images"],
+                    labels=npz["labels"],
+                    n_train=int(npz["n_train"]),
+                    n_validation=int(npz["n_validation"]),
+                )
     except DataFileError:
         raise
     except KeyError as exc:
