@@ -27,7 +27,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sknumpynet import SigmoidMLPClassifier, _classifier, _core
+from sknumpynet import FeatureScaleWarning, SigmoidMLPClassifier, _classifier, _core
 
 X, y = make_classification(
     n_samples=30,
@@ -555,6 +555,7 @@ def test_extreme_but_valid_input_trains_and_predicts_without_numpy_warnings(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # numpy's RuntimeWarnings above all
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", FeatureScaleWarning)  # tested elsewhere
         clf = _net().fit(X_extreme, y_extreme)
         _assert_valid_probabilities(clf, X_extreme)
         _assert_valid_probabilities(clf, -X_extreme)
@@ -622,7 +623,12 @@ def test_early_stopping_with_mostly_zero_weights_splits_the_weighted_samples(
     weighted = np.sort(np.r_[np.flatnonzero(y == 0)[:3], np.flatnonzero(y == 1)[:3]])
     sample_weight = np.zeros(len(y))
     sample_weight[weighted] = 1.0
-    params = {"early_stopping": True, "random_state": random_state}
+    # A third of six holds out 2 samples, the fewest a validation set may have.
+    params = {
+        "early_stopping": True,
+        "validation_fraction": 1 / 3,
+        "random_state": random_state,
+    }
     clf = _fit_quietly(_net(**params), X, y, sample_weight=sample_weight)
     # Samples of weight 0 do not exist for the model, as if they were removed.
     without = _fit_quietly(_net(**params), X[weighted], y[weighted])
@@ -765,6 +771,7 @@ def test_saturated_units_train_without_nan_or_numpy_warnings(params, dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", FeatureScaleWarning)
         clf = _net(learning_rate_init=10.0, max_iter=10, **params).fit(X_saturating, y)
         _assert_valid_probabilities(clf, X_saturating)
     assert clf.n_iter_ >= 1

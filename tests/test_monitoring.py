@@ -48,12 +48,13 @@ def test_history_has_one_record_per_epoch(digits):
     assert clf.validation_loss_curve_ is None
     assert clf.validation_scores_ is None
 
-    # partial_fit and warm_start go on counting the same epochs.
+    # partial_fit and warm_start go on counting the same epochs in history_;
+    # n_iter_ counts those of the last fit, as in MLPClassifier.
     clf.partial_fit(X, y)
     assert clf.n_iter_ == len(clf.history_) == len(clf.loss_curve_) == 5
     clf.set_params(warm_start=True, max_iter=2)
     _fit_quietly(clf, X, y, X_val=X_val, y_val=y_val)
-    assert clf.n_iter_ == len(clf.history_) == 7
+    assert clf.n_iter_ == 2 and len(clf.history_) == 7
     assert [r["epoch"] for r in clf.history_] == list(range(1, 8))
     # Validation curves belong to the last call to fit.
     assert len(clf.validation_loss_curve_) == len(clf.validation_scores_) == 2
