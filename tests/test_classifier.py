@@ -1,6 +1,5 @@
 """Behaviour of SigmoidMLPClassifier that users rely on."""
 
-import pickle
 import signal
 import threading
 import warnings
@@ -360,18 +359,6 @@ def test_invalid_parameters_are_refused(small_problem, params):
         SigmoidMLPClassifier(**params).fit(X, y)
 
 
-def test_pickle_round_trip_predicts_identically(digits):
-    X_train, X_test, y_train, _ = digits
-    clf = _fit_quietly(
-        SigmoidMLPClassifier(max_iter=5, random_state=0), X_train, y_train
-    )
-    clone = pickle.loads(pickle.dumps(clf))
-    np.testing.assert_array_equal(
-        clone.predict_proba(X_test), clf.predict_proba(X_test)
-    )
-    np.testing.assert_array_equal(clone.predict(X_test), clf.predict(X_test))
-
-
 def test_works_in_pipeline_and_grid_search_with_two_jobs(digits):
     X_train, X_test, y_train, y_test = digits
     pipe = make_pipeline(
@@ -444,25 +431,6 @@ def test_huge_learning_rate_never_gives_nan_probabilities(small_problem):
     proba = clf.predict_proba(X)
     assert np.all(np.isfinite(proba))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-
-
-def test_keyboard_interrupt_mid_epoch_leaves_a_usable_model(small_problem, monkeypatch):
-    X, y = small_problem
-    real_step = _classifier._core.sgd_step
-    calls = []
-
-    def interrupt_before_step(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 6:  # the 3rd batch of the 2nd epoch (50 + 50 + 20 each)
-            raise KeyboardInterrupt
-        return real_step(*args, **kwargs)
-
-    monkeypatch.setattr(_classifier._core, "sgd_step", interrupt_before_step)
-    clf = SigmoidMLPClassifier(batch_size=50, max_iter=10, random_state=0)
-    with pytest.warns(UserWarning, match="interrupted by user after 1 complete epochs"):
-        clf.fit(X, y)
-    assert clf.n_iter_ == 1 and clf.t_ == 120 + 100
-    assert np.all(np.isfinite(clf.predict_proba(X)))
 
 
 @pytest.mark.skipif(
