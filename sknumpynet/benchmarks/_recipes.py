@@ -87,3 +87,21 @@ RECIPES = [
         ),
     ),
 ]
+
+# The recipe each data set's benchmark shows as a row of its own.
+BENCHMARK_RECIPES = {"mnist": "mnist-fast", "fashion-mnist": "fashion"}
+
+
+def benchmark_recipe(dataset):
+    """The recipe the main benchmark compares on ``dataset``, or None.
+
+    Parameters
+    ----------
+    dataset : str
+
+    Returns
+    -------
+    recipe : Recipe or None
+    """
+    name = BENCHMARK_RECIPES.get(dataset)
+    return next((recipe for recipe in RECIPES if recipe.name == name), None)

@@ -127,7 +127,9 @@ def _run(config, progress, command):
     rows = stratified_subset(data.y_train, config.cv_subset, config.seed)
     X_cv, y_cv = data.X_train[rows], data.y_train[rows]
     gamma_scale = float(1 / (X_cv.shape[1] * X_cv.var()))
-    contenders = make_contenders(gamma_scale=gamma_scale, seed=config.seed)
+    contenders = make_contenders(
+        gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
+    )
     contenders = [c for c in contenders if c.name in (config.contenders or [c.name])]
     plan = Plan(contenders, data, config, len(y_cv))
     progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps())))
