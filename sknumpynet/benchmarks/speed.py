@@ -1,42 +1,70 @@
 """Speed and memory of SigmoidMLPClassifier, measured against its anchors.
 
-Run ``python -m sknumpynet.benchmarks.speed`` (``--quick`` for a smoke run).
-Every figure is measured in the same run as the anchor it is compared with,
-as the median of ``--repeats`` runs, and printed as a ratio beside both
-absolute figures:
+Run ``python -m sknumpynet.benchmarks.speed`` (``--quick`` for a smoke run,
+``--only recipes threads`` for some groups of figures). Every figure is
+measured in the same run as the anchor it is compared with, as the median of
+``--repeats`` runs taken in turn, and printed as a ratio beside both absolute
+figures. The groups and their figures:
 
-1. seconds per epoch against ``MLPClassifier(solver="sgd",
-   activation="logistic", momentum=0.9)``, same architecture, batch size and
-   dtype (float32), for hidden sizes 30, 100 and 800 at batches of 10 and 128;
-2. seconds per epoch at batch 128 against the matrix-multiply floor: the time
-   of the epoch's matrix products alone, on preallocated arrays;
-3. test accuracy and fit time of a high-accuracy configuration (300 neurons,
-   Glorot initialisation, dropout 0.3, batches of 100, 35 epochs);
-4. test accuracy and fit time of the defaults;
-5. memory allocated by ``fit`` on top of the float32 training data
-   (tracemalloc, which sees numpy's allocations);
-6. the log-log slope of fit time against the number of training samples.
+``epochs``
+    1. seconds per epoch against ``MLPClassifier(solver="sgd",
+    activation="logistic", momentum=0.9)``, same architecture, batch size and
+    dtype (float32), for hidden sizes 30, 100 and 800 at batches of 10 and
+    128;
+    2. seconds per epoch at batch 128 against the matrix-multiply floor: the
+    time of the epoch's matrix products alone, on preallocated arrays;
+``accuracy``
+    3. test accuracy and fit time of a high-accuracy configuration (300
+    neurons, Glorot initialisation, dropout 0.3, batches of 100, 35 epochs);
+    4. test accuracy and fit time of the defaults;
+``memory``
+    5. memory allocated by ``fit`` on top of the float32 training data
+    (tracemalloc, which sees numpy's allocations);
+``scaling``
+    6. the log-log slope of fit time against the number of training samples;
+``augmentation``
+    7. the seconds of distorting the training set with ``RandomShift`` and
+    ``ElasticDistortion``, a chunk of mini-batches per call as ``fit`` does,
+    against one unaugmented epoch of 800 neurons at batches of 128;
+``threads``
+    8. the defaults' fit (5 epochs) with one competing busy process against
+    the same fit on the otherwise idle machine;
+    9. one epoch with the BLAS threads ``fit`` chooses against one with every
+    BLAS thread, for hidden sizes 30, 100, 300 and 800 at batches of 128 and
+    the defaults' 100 at 200;
+``recipes``
+    10. each recipe of :mod:`sknumpynet.benchmarks._recipes`, fitted once on
+    the 60,000 training images: its test accuracy and fit time against its
+    targets, beside the tuned SVC fitted on the same images in the same run.
 """
 
 import argparse
 import platform
-import statistics
 import sys
 import tracemalloc
-import warnings
 from datetime import datetime
 from functools import partial
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info
 
 from sknumpynet import SigmoidMLPClassifier
 from sknumpynet.benchmarks._environment import cpu_model
 from sknumpynet.benchmarks._progress import stopwatch
+from sknumpynet.benchmarks._speed_training import (
+    NAME_WIDTH,
+    QUICK_MAX_ITER,
+    augmentation_figures,
+    fit_quietly,
+    interleaved_medians,
+    load_train_test,
+    ours,
+    recipe_figures,
+    row,
+    thread_figures,
+)
 from sknumpynet.benchmarks._stats import loglog_slope
-from sknumpynet.datasets import load_mnist
 
 # One hidden layer, regularised by dropout rather than L2, so that it can be
 # wide enough to fit MNIST well within a minute.
@@ -47,31 +75,6 @@ HIGH_ACCURACY_PARAMS = dict(
     batch_size=100,
     max_iter=35,
 )
-
-
-def interleaved_medians(runs, repeats):
-    """Median seconds of each of ``runs``, timed in turn so that noise hits all."""
-    times = {name: [] for name in runs}
-    for _ in range(repeats):
-        for name, run in runs.items():
-            with stopwatch() as took:
-                run()
-            times[name].append(took.wall)
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
-def fit_quietly(estimator, X, y):
-    """Fit ``estimator``, silencing the expected warning of too few epochs."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        estimator.fit(X, y)
-
-
-def ours(hidden, batch_size):
-    """One epoch of SigmoidMLPClassifier."""
-    return SigmoidMLPClassifier(
-        hidden_layer_sizes=(hidden,), batch_size=batch_size, max_iter=1, random_state=0
-    )
 
 
 def sklearn_mlp(hidden, batch_size):
@@ -116,38 +119,10 @@ def fit_peak_extra_bytes(X, y):
     return peak
 
 
-def row(name, ours_value, anchor_value, unit, ratio, target):
-    """Print one figure: both values, their ratio, and whether it meets `target`."""
-    verdict = "ok" if target(ratio) else "MISSED"
-    print(
-        f"{name:<44} {ours_value:>10.4g} {unit:<3} {anchor_value:>10.4g} {unit:<3} "
-        f"{ratio:>7.2f}  {verdict}"
-    )
-
-
-def main(argv=None):
-    """Measure and print every figure; see the module docstring."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="10k samples, fewer sizes")
-    args = parser.parse_args(argv)
-
-    X_train, X_test, y_train, y_test = load_mnist(return_X_y=True, split="train_test")
-    if args.quick:
-        X_train, y_train = X_train[:10000], y_train[:10000]
+def epoch_figures(mnist, args):
+    """1 and 2. Seconds per epoch against MLPClassifier and the matmul floor."""
+    X_train, _, y_train, _ = mnist
     hidden_sizes = (30, 100) if args.quick else (30, 100, 800)
-
-    threads = ", ".join(
-        f"{info['internal_api']}={info['num_threads']}" for info in threadpool_info()
-    )
-    print(f"# sknumpynet speed benchmark, {datetime.now():%Y-%m-%d %H:%M}")
-    print(f"# machine: {cpu_model()}, threads: {threads}")
-    print(f"# numpy {np.__version__}, python {platform.python_version()}")
-    print(
-        f"# MNIST train {X_train.shape} {X_train.dtype}; median of {args.repeats} runs"
-    )
-    print(f"{'figure':<44} {'ours':>14} {'anchor':>14} {'ratio':>7}")
-
     n_classes = len(np.unique(y_train))
     for batch_size in (10, 128):
         for hidden in hidden_sizes:
@@ -176,14 +151,17 @@ def main(argv=None):
                     seconds["ours"], seconds["floor"], "s",
                     seconds["ours"] / seconds["floor"], lambda r: r <= 1.5,
                 )  # fmt: skip
-            sys.stdout.flush()
 
+
+def accuracy_figures(mnist, args):
+    """3 and 4. Test accuracy and fit time of two configurations."""
+    X_train, X_test, y_train, y_test = mnist
     for label, params, accuracy_target, seconds_target in [
         ("3. documented config", HIGH_ACCURACY_PARAMS, 0.985, 60.0),
         ("4. defaults", {}, 0.975, 15.0),
     ]:
         if args.quick:
-            params = {**params, "max_iter": 2}
+            params = {**params, "max_iter": QUICK_MAX_ITER}
         clf = SigmoidMLPClassifier(random_state=0, **params)
         with stopwatch() as fit:
             fit_quietly(clf, X_train, y_train)
@@ -199,6 +177,10 @@ def main(argv=None):
             fit_s, seconds_target, "s", fit_s / seconds_target, lambda r: r <= 1.0,
         )  # fmt: skip
 
+
+def memory_figure(mnist, args):
+    """5. Memory that fit allocates, relative to the float32 training data."""
+    X_train, _, y_train, _ = mnist
     extra = fit_peak_extra_bytes(X_train, y_train)
     row(
         "5. fit allocations / float32 data (<= 0.25)",
@@ -206,6 +188,10 @@ def main(argv=None):
         lambda r: r <= 0.25,
     )  # fmt: skip
 
+
+def scaling_figure(mnist, args):
+    """6. The log-log slope of fit time against the number of samples."""
+    X_train, _, y_train, _ = mnist
     sizes = sorted({n for n in (5000, 10000, 20000, 40000) if n < len(y_train)})
     sizes.append(len(y_train))
     fits = {
@@ -224,6 +210,57 @@ def main(argv=None):
         slope, 1.1, "", slope / 1.1, lambda r: r <= 1.0,
     )  # fmt: skip
     print("   fit seconds (3 epochs each): " + ", ".join(f"{t:.2f}" for t in fit_times))
+
+
+# The groups of figures that --only selects, in the order they run.
+FIGURES = {
+    "epochs": epoch_figures,
+    "accuracy": accuracy_figures,
+    "memory": memory_figure,
+    "scaling": scaling_figure,
+    "augmentation": augmentation_figures,
+    "threads": thread_figures,
+    "recipes": recipe_figures,
+}
+
+
+def parse_args(argv):
+    """The command line: ``--repeats``, ``--quick`` and ``--only``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--quick", action="store_true", help="10k training samples, fewer sizes"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=FIGURES,
+        default=list(FIGURES),
+        metavar="GROUP",
+        help=f"run only these groups of figures, of: {', '.join(FIGURES)}",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Measure and print the figures; see the module docstring."""
+    args = parse_args(argv)
+    mnist = load_train_test("mnist", args.quick)
+    X_train = mnist[0]
+    threads = ", ".join(
+        f"{info['internal_api']}={info['num_threads']}" for info in threadpool_info()
+    )
+    print(f"# sknumpynet speed benchmark, {datetime.now():%Y-%m-%d %H:%M}")
+    print(f"# machine: {cpu_model()}, threads: {threads}")
+    print(f"# numpy {np.__version__}, python {platform.python_version()}")
+    print(
+        f"# MNIST train {X_train.shape} {X_train.dtype}; median of {args.repeats} runs"
+    )
+    header = f"{'figure':<{NAME_WIDTH}} {'ours':>14} {'anchor':>14} {'ratio':>7}"
+    print(header, flush=True)
+    for group, figures in FIGURES.items():
+        if group in args.only:
+            figures(mnist, args)
     return 0
 
 
