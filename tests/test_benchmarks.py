@@ -15,12 +15,14 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from sknumpynet.benchmarks import _contenders, _report
+from sknumpynet.augmentation import RandomShift
+from sknumpynet.benchmarks import _contenders, _report, _speed_training, speed
 from sknumpynet.benchmarks.__main__ import main
 from sknumpynet.benchmarks._contenders import make_contenders, pipeline_key
 from sknumpynet.benchmarks._environment import source_commit
 from sknumpynet.benchmarks._measure import fit_and_predict
 from sknumpynet.benchmarks._progress import Progress, format_duration
+from sknumpynet.benchmarks._recipes import Recipe
 from sknumpynet.benchmarks._stats import loglog_slope, pareto_front
 from sknumpynet.benchmarks._tuning import halving_schedule, tune
 
@@ -328,3 +330,72 @@ def test_cli_tuning_runs_on_a_dask_cluster(tmp_path, dask_cluster):
     assert backend["dask_workers"] == 1
     (svc,) = results["contenders"]
     assert all(c["cv_mean"] is not None for c in svc["candidates"])
+
+
+# ---------------------------------------------------------- speed benchmark
+
+
+@pytest.fixture
+def tiny_images(monkeypatch):
+    """400 training and 100 test images of noise in place of both data sets."""
+    rng = np.random.default_rng(0)
+    X = rng.random((500, 784), dtype=np.float32)
+    y = np.arange(500) % 10
+
+    def load(**kwargs):
+        return X[:400], X[400:], y[:400], y[400:]
+
+    for dataset in _speed_training.LOADERS:
+        monkeypatch.setitem(_speed_training.LOADERS, dataset, load)
+
+
+def _speed_rows(lines):
+    """Each printed figure as its name and the fields after it."""
+    width = _speed_training.NAME_WIDTH
+    return [
+        (line[:width].strip(), line[width:].split())
+        for line in lines
+        if line[:1].isdigit()
+    ]
+
+
+def test_speed_only_runs_the_chosen_groups(tiny_images, monkeypatch, capsys):
+    recipes = [
+        Recipe("fixed", "mnist", 0.5, 60.0, dict(augment=RandomShift(), max_iter=5)),
+        Recipe("vs-svc", "fashion-mnist", 0.5, None, dict(hidden_layer_sizes=(10,))),
+    ]
+    monkeypatch.setattr(_speed_training, "RECIPES", recipes)
+    argv = ["--quick", "--repeats", "1", "--only", "recipes", "augmentation"]
+    assert speed.main(argv) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    rows = _speed_rows(lines)
+    assert [name.split(" (")[0] for name, _ in rows] == [
+        "7. RandomShift / epoch, h=800 b=128",
+        "7. ElasticDistortion / epoch, h=800 b=128",
+        "10. fixed: test accuracy",
+        "10. fixed: fit seconds",
+        "10. vs-svc: test accuracy",
+        "10. vs-svc: fit seconds",
+    ]
+    assert all(fields[-1] in ("ok", "MISSED") for _, fields in rows)
+    # One SVC per data set; a recipe without a time of its own is held to
+    # the fit of its own data set's SVC, printed above it.
+    svc_lines = [line for line in lines if "tuned SVC" in line]
+    assert ["on fashion-mnist" in line for line in svc_lines] == [False, True]
+    svc_fit = svc_lines[1].split("fit ")[-1].split()[0]
+    assert rows[-1][0] == "10. vs-svc: fit seconds (<= SVC's fit)"
+    assert rows[-1][1][2] == svc_fit
+
+
+def test_speed_only_rejects_an_unknown_group(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        speed.main(["--only", "recipe"])
+    assert excinfo.value.code == 2
+    assert "invalid choice: 'recipe'" in capsys.readouterr().err
+
+
+def test_busy_process_competes_during_the_block_and_is_gone_after():
+    with _speed_training.busy_process() as process:
+        assert process.poll() is None
+    assert process.poll() is not None
