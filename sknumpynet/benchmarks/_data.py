@@ -22,7 +22,7 @@ class BenchmarkData:
     source: str
 
 
-def load_benchmark_data(dataset, *, n_train=None, n_test=None, seed=0, data_home=None):
+def load_benchmark_data(dataset, *, n_train, n_test, seed, data_home):
     """Load the training and test sets of a run, in pixels of [0, 1].
 
     MNIST and Fashion-MNIST come with their official split (60,000 training
@@ -32,13 +32,13 @@ def load_benchmark_data(dataset, *, n_train=None, n_test=None, seed=0, data_home
     ----------
     dataset : {"mnist", "fashion-mnist", "digits"}
 
-    n_train, n_test : int, default=None
-        Sizes of stratified random subsets to use instead of the whole sets.
+    n_train, n_test : int or None
+        Sizes of stratified random subsets to use; None for the whole sets.
 
-    seed : int, default=0
+    seed : int
         Seed of the subsets and of digits' split.
 
-    data_home : str, default=None
+    data_home : str or None
         Data folder of :mod:`sknumpynet.datasets`.
 
     Returns
@@ -68,14 +68,9 @@ def load_benchmark_data(dataset, *, n_train=None, n_test=None, seed=0, data_home
     train = stratified_subset(y_train, n_train, seed)
     test = stratified_subset(y_test, n_test, seed)
     return BenchmarkData(
-        dataset,
-        X_train[train],
-        y_train[train],
-        X_test[test],
-        y_test[test],
-        [str(name) for name in names],
-        source,
-    )
+        dataset, X_train[train], y_train[train], X_test[test], y_test[test],
+        [str(name) for name in names], source,
+    )  # fmt: skip
 
 
 def stratified_subset(y, size, seed):
@@ -93,8 +88,7 @@ def stratified_subset(y, size, seed):
     Returns
     -------
     rows : ndarray of int or slice
-        The rows; ``slice(None)`` for all of them, so that indexing with it
-        gives a view, not a copy.
+        ``slice(None)`` for every row, so that indexing gives a view, not a copy.
     """
     if size is None or size >= len(y):
         return slice(None)

@@ -4,7 +4,7 @@ import os
 import platform
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -58,10 +58,9 @@ def source_commit():
     Returns
     -------
     commit : str or None
-        The commit hash, followed by ``" with uncommitted changes"`` when the
-        checkout's tracked files differ from it; None when sknumpynet runs
-        from an installed copy (or git is missing), whose source no commit
-        names.
+        The commit hash, followed by ``" with uncommitted changes"`` when
+        tracked files differ from it; None for an installed copy (or without
+        git), whose source no commit names.
     """
     package_dir = Path(__file__).resolve().parents[1]
 
@@ -117,7 +116,7 @@ def search_backend(backend, n_jobs, scheduler_address=None):
 
     n_jobs : int
         Parallel jobs; for dask without `scheduler_address`, the number of
-        single-threaded workers of the LocalCluster started here.
+        single-threaded workers of the local cluster started here.
 
     scheduler_address : str, default=None
         A running dask scheduler to use.
@@ -128,40 +127,29 @@ def search_backend(backend, n_jobs, scheduler_address=None):
         The backend and, for dask, the scheduler's address and its workers.
     """
     description = {"backend": backend, "n_jobs": n_jobs}
-    if backend != "dask":
-        with joblib.parallel_config(backend=backend, n_jobs=n_jobs):
-            yield description
-        return
-    # joblib's dask backend binds to the client that exists when it is set.
-    with (
-        _dask_client(n_jobs, scheduler_address) as client,
-        joblib.parallel_config(backend=backend, n_jobs=n_jobs),
-    ):
-        workers = client.scheduler_info().get("workers", {})
-        yield description | {
-            "scheduler_address": client.scheduler.address,
-            "dask_workers": len(workers),
-            "dask_threads": sum(w.get("nthreads", 0) for w in workers.values()),
-        }
+    with ExitStack() as stack:
+        if backend == "dask":
+            # joblib's dask backend binds to the client that exists when it is set.
+            client = stack.enter_context(_dask_client(n_jobs, scheduler_address))
+            workers = client.scheduler_info().get("workers", {})
+            description |= {
+                "scheduler_address": client.scheduler.address,
+                "dask_workers": len(workers),
+                "dask_threads": sum(w.get("nthreads", 0) for w in workers.values()),
+            }
+        stack.enter_context(joblib.parallel_config(backend=backend, n_jobs=n_jobs))
+        yield description
 
 
-@contextmanager
 def _dask_client(n_jobs, scheduler_address):
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError as exc:
         raise ImportError(
             '--backend dask needs dask.distributed: pip install "sknumpynet[dask]"'
         ) from exc
     if scheduler_address:
-        with Client(scheduler_address) as client:
-            yield client
-        return
+        return Client(scheduler_address)
+    # Without an address, the client starts a LocalCluster and closes it with itself.
     n_workers = joblib.effective_n_jobs(n_jobs)
-    with (
-        LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
+    return Client(n_workers=n_workers, threads_per_worker=1, dashboard_address=None)

@@ -20,12 +20,11 @@ class Times:
 def stopwatch():
     """Time the block: ``with stopwatch() as t: ...``, then ``t.wall``, ``t.cpu``.
 
-    ``cpu`` is the CPU time of this process, all its threads together.
-
     Yields
     ------
     times : Times
-        Filled in when the block ends.
+        Filled in when the block ends; ``cpu`` adds up every thread of this
+        process.
     """
     times = Times()
     wall, cpu = time.perf_counter(), time.process_time()
@@ -64,10 +63,10 @@ def format_duration(seconds):
 class Progress:
     """Print on stderr which step runs, for how long, and the time left overall.
 
-    Use it as a context manager: while it is open, a background thread prints
-    a line whenever nothing was printed for ``heartbeat_s`` seconds, so that a
-    long single fit is not silent. The time left is the sum of the estimates
-    given to :meth:`plan`, minus the time spent in the current step.
+    While it is open as a context manager, a background thread prints a line
+    whenever nothing was printed for `heartbeat_s` seconds, so that a long fit
+    is not silent. The time left is the sum of the estimates given to
+    :meth:`plan`, less the time spent in the current step.
 
     Parameters
     ----------
@@ -78,7 +77,7 @@ class Progress:
         Longest silence while a step runs.
 
     n_unplanned : int, default=0
-        Steps that will follow the planned ones, such as writing the results,
+        Steps that follow the planned ones, such as writing the results,
         counted in the number of steps announced.
     """
 
@@ -89,8 +88,7 @@ class Progress:
         self.start = self.step_start = self.last_print = time.perf_counter()
         self.finished = []  # {"step", "seconds"} of every step that ended
         self.title, self.current = None, math.nan
-        self.later = None  # estimated seconds of the steps still to start
-        self.n_steps = None
+        self.later, self.n_steps = [], 0  # estimated seconds of the steps to come
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._heartbeat, daemon=True)
@@ -109,25 +107,10 @@ class Progress:
         return time.perf_counter() - self.start
 
     def plan(self, estimates):
-        """Set the estimated seconds of the steps still to start, in order.
-
-
-        Parameters
-        ----------
-        estimates : list of float
-            One per step still to start.
-        """
+        """Set the estimated seconds of each step still to start, in order."""
         self.later = list(estimates)
         n_planned = len(self.finished) + bool(self.title) + len(estimates)
         self.n_steps = n_planned + self.n_unplanned
-
-    def left(self):
-        """Estimated seconds left in the run, or NaN before a plan."""
-        if self.later is None:
-            return math.nan
-        in_step = time.perf_counter() - self.step_start
-        current = self.current if self.title and math.isfinite(self.current) else 0
-        return max(current - in_step, 0.0) + sum(self.later)
 
     def step(self, title):
         """End the current step and announce the next."""
@@ -135,7 +118,7 @@ class Progress:
         self.title, self.step_start = title, time.perf_counter()
         self.current = self.later.pop(0) if self.later else math.nan
         number = len(self.finished) + 1
-        of = f"/{self.n_steps}" if self.n_steps and number <= self.n_steps else ""
+        of = f"/{self.n_steps}" if number <= self.n_steps else ""
         self._print(f"step {number}{of}: {title}{self._left_text()}")
 
     def end_step(self):
@@ -150,7 +133,9 @@ class Progress:
         self._print(f"  {message}")
 
     def _left_text(self):
-        left = self.left()
+        in_step = time.perf_counter() - self.step_start
+        current = self.current if math.isfinite(self.current) else 0.0
+        left = max(current - in_step, 0.0) + sum(self.later)
         return f" (about {format_duration(left)} left overall)" if left > 0 else ""
 
     def _heartbeat(self):

@@ -12,8 +12,8 @@ def loglog_slope(sizes, times):
     Parameters
     ----------
     sizes, times : array-like of shape (n_points,)
-        Positive sizes, at least two distinct ones, and the times measured at
-        them.
+        Positive sizes, at least two distinct ones, and the positive times
+        measured at them.
 
     Returns
     -------
@@ -24,11 +24,6 @@ def loglog_slope(sizes, times):
     >>> round(loglog_slope([1_000, 2_000, 4_000], [1.0, 4.0, 16.0]), 6)
     2.0
     """
-    sizes, times = np.asarray(sizes, dtype=float), np.asarray(times, dtype=float)
-    if np.unique(sizes).size < 2:
-        raise ValueError("at least two distinct sizes are needed for a slope.")
-    if np.any(sizes <= 0) or np.any(times <= 0):
-        raise ValueError("sizes and times must be positive to take logarithms.")
     return float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
 
 
