@@ -3,11 +3,11 @@
 A fit is timed once, wall-clock and CPU. Predictions of the same images are
 repeated up to ``predict_repeats`` times, fewer once they have taken
 ``predict_budget_s`` seconds together (an RBF SVC predicts 10,000 MNIST test
-images in minutes, a network in milliseconds), and the median is kept with
-every run. Networks use every BLAS thread, so their fits run in this process
-one at a time; single-threaded fits (libsvm, liblinear) run side by side in
-worker processes of one BLAS thread each, one per core, which leaves each
-fit's own time unchanged.
+images in minutes, a network in milliseconds); the median is kept with every
+run. Networks use every BLAS thread, so their fits run in this process one at a
+time; single-threaded fits (libsvm, liblinear) run side by side in worker
+processes of one BLAS thread each, one per core, which leaves each fit's own
+time unchanged.
 """
 
 import math
@@ -30,8 +30,8 @@ from ._progress import format_duration, stopwatch
 class Job:
     """One fit on rows of the training set, then predictions of test rows.
 
-    ``measured`` holds the figures of :func:`fit_and_predict` once it ran,
-    with the ``accuracy`` and ``n_correct`` of its predictions.
+    ``measured`` holds what :func:`fit_and_predict` returned once it ran, with
+    the ``accuracy`` and ``n_correct`` of the predictions.
     """
 
     contender: str
@@ -130,8 +130,7 @@ def run_jobs(jobs, data, *, n_processes, progress, **timing):
     **timing : dict
         ``predict_repeats`` and ``predict_budget_s`` of :func:`fit_and_predict`.
     """
-    for i, measured in _finished(jobs, data, n_processes, timing):
-        job = jobs[i]
+    for job, measured in _measured(jobs, data, n_processes, timing):
         y_test = data.y_test[job.test_rows]
         measured["n_correct"] = int(np.sum(measured["y_pred"] == y_test))
         measured["accuracy"] = measured["n_correct"] / len(y_test)
@@ -143,32 +142,34 @@ def run_jobs(jobs, data, *, n_processes, progress, **timing):
         )
 
 
-def _finished(jobs, data, n_processes, timing):
-    """Yield ``(index, measured)`` of each job as it ends."""
+def _measured(jobs, data, n_processes, timing):
+    """Yield ``(job, measured)`` as each job ends: the ones here, then the others."""
     arrays = data.X_train, data.y_train, data.X_test
-    for i, job in enumerate(jobs):
+    for job in jobs:
         if not job.one_core:
-            yield _run_job(i, job, *arrays, None, timing)
-    apart = [i for i, job in enumerate(jobs) if job.one_core]
+            yield job, _fit_and_predict_job(job, *arrays, None, timing)
+    # Longest first, so that the cores finish together.
+    apart = [job for job in jobs if job.one_core]
+    apart.sort(key=lambda job: -job.estimate_s)
     if apart:
-        # Longest first, so that the cores finish together.
-        apart.sort(key=lambda i: -np.nan_to_num(jobs[i].estimate_s))
-        yield from joblib.Parallel(
+        parallel = joblib.Parallel(
             n_jobs=min(n_processes, len(apart)),
             backend="loky",
             return_as="generator",
             batch_size=1,
-        )(joblib.delayed(_run_job)(i, jobs[i], *arrays, 1, timing) for i in apart)
+        )
+        delayed = joblib.delayed(_fit_and_predict_job)
+        measured = parallel(delayed(job, *arrays, 1, timing) for job in apart)
+        yield from zip(apart, measured, strict=True)
 
 
-def _run_job(i, job, X_train, y_train, X_test, blas_threads, timing):
+def _fit_and_predict_job(job, X_train, y_train, X_test, blas_threads, timing):
     # The arrays are arguments, not attributes of the job, so that joblib
     # hands them to the workers as memory maps instead of copies.
-    measured = fit_and_predict(
+    return fit_and_predict(
         job.pipeline, X_train[job.train_rows], y_train[job.train_rows],
         X_test[job.test_rows], blas_threads=blas_threads, **timing,
     )  # fmt: skip
-    return i, measured
 
 
 def learning_curve(pipeline, data, *, n_validation, seed):
@@ -241,7 +242,7 @@ class Cost:
         return self.fit_s * ratio**self.growth + predict
 
 
-def calibrate(contender, data, *, n, m, seed=0):
+def calibrate(contender, data, *, n, m, seed):
     """Time fits of `contender` on `n` training images and predictions of `m`.
 
     The pipeline as it is and, if it has a grid, two random candidates of it,
@@ -255,7 +256,7 @@ def calibrate(contender, data, *, n, m, seed=0):
 
     n, m : int
 
-    seed : int, default=0
+    seed : int
         Seed of the draw of candidates.
 
     Returns

@@ -3,12 +3,11 @@
 Every grid is searched by scikit-learn's ``HalvingGridSearchCV`` with
 ``resource="n_samples"`` on the same stratified folds of the same tuning set:
 all candidates are cross-validated on a ninth of the set, the best third on a
-third of it, the best third of those on all of it. The rounds' sizes are the
-same for every contender (each grid has at least nine candidates, so that each
-climbs all three), and so are the images of each round, since the rounds draw
-them with the same seed. The choice is made on the whole tuning set, where
-settings that only learn fast from a few images (as 30 epochs of a small fold
-reward) no longer have the edge.
+third of it, the best third of those on all of it. Each grid has at least nine
+candidates, so that every contender climbs the same rounds, on the same images
+(the rounds draw them with the same seed). The choice is made on the whole
+tuning set, where settings that only learn fast from a few images (as 30 epochs
+of a small fold reward) no longer have the edge.
 """
 
 import warnings
@@ -47,8 +46,8 @@ def halving_schedule(n_images):
     return [first * FACTOR**i for i in range(N_ROUNDS)]
 
 
-def tune(contender, X, y, folds, *, seed, n_jobs=None):
-    """Successive halving over the grid of `contender`.
+def tune(contender, X, y, folds, *, seed):
+    """Successive halving over the grid of `contender`, on joblib's current backend.
 
     Parameters
     ----------
@@ -64,15 +63,12 @@ def tune(contender, X, y, folds, *, seed, n_jobs=None):
     seed : int
         Seed of the rounds' draws of images.
 
-    n_jobs : int, default=None
-        Parallel jobs; None takes joblib's current configuration.
-
     Returns
     -------
     search : dict
-        ``best_params``, the best candidate's CV score (mean, std, per fold)
-        in the last round, each round's size, candidates, best score and
-        compute time, every candidate's scores, and the wall time.
+        ``best_params``, the best candidate's CV scores in the last round it
+        reached, each round's size, candidates, best score and compute time,
+        every candidate's scores, and the wall time.
     """
     n_candidates = len(ParameterGrid(contender.grid))
     if n_candidates < FACTOR ** (N_ROUNDS - 1):
@@ -93,19 +89,31 @@ def tune(contender, X, y, folds, *, seed, n_jobs=None):
         scoring="accuracy",
         refit=False,
         random_state=seed,
-        n_jobs=n_jobs,
     )
     with stopwatch() as took, warnings.catch_warnings():
         # Epochs are capped on purpose: max_iter is part of the budget.
         warnings.simplefilter("ignore", ConvergenceWarning)
         search.fit(X, y)
-    return _summary(search, took.wall, [len(train) / len(y) for train, _ in folds])
+    train_share = np.mean([len(train) / len(y) for train, _ in folds])
+    candidates = _candidates(search.cv_results_, len(folds))
+    best = candidates[search.best_index_]
+    return {
+        "best_params": search.best_params_,
+        **_cv_scores(best),
+        "n_candidates": n_candidates,
+        "n_failed": sum(c["cv_mean"] is None for c in candidates),
+        "rounds": [
+            _round(r, n_images, candidates, train_share, len(folds))
+            for r, n_images in enumerate(search.n_resources_, start=1)
+        ],
+        "candidates": candidates,
+        "search_s": took.wall,
+    }
 
 
-def _summary(search, wall_s, train_shares):
-    cv = search.cv_results_
-    n_folds = len(train_shares)
-    candidates = [
+def _candidates(cv, n_folds):
+    """One record per candidate and round, from ``cv_results_``; failed scores None."""
+    return [
         {
             "params": params,
             "round": int(cv["iter"][i]) + 1,
@@ -120,36 +128,22 @@ def _summary(search, wall_s, train_shares):
         }
         for i, params in enumerate(cv["params"])
     ]
-    rounds = []
-    for r, n_images in enumerate(search.n_resources_, start=1):
-        in_round = [c for c in candidates if c["round"] == r]
-        best = max(
-            in_round, key=lambda c: -np.inf if c["cv_mean"] is None else c["cv_mean"]
-        )
-        rounds.append(
-            {
-                "round": r,
-                "n_candidates": len(in_round),
-                "n_images": n_images,
-                "n_train_per_fold": round(n_images * np.mean(train_shares)),
-                "best_cv": best["cv_mean"],
-                "best_params": best["params"],
-                "compute_s": n_folds
-                * sum(c["mean_fit_s"] + c["mean_score_s"] for c in in_round),
-            }
-        )
-    best = candidates[search.best_index_]
+
+
+def _round(r, n_images, candidates, train_share, n_folds):
+    in_round = [c for c in candidates if c["round"] == r]
+    best = max(
+        in_round, key=lambda c: -np.inf if c["cv_mean"] is None else c["cv_mean"]
+    )
+    compute_s = sum(c["mean_fit_s"] + c["mean_score_s"] for c in in_round)
     return {
-        "best_params": search.best_params_,
-        "cv_mean": best["cv_mean"],
-        "cv_std": best["cv_std"],
-        "cv_fold_scores": best["fold_scores"],
-        "cv_round": best["round"],
-        "n_candidates": len(ParameterGrid(search.param_grid)),
-        "n_failed": sum(c["cv_mean"] is None for c in candidates),
-        "rounds": rounds,
-        "candidates": candidates,
-        "search_s": wall_s,
+        "round": r,
+        "n_candidates": len(in_round),
+        "n_images": n_images,
+        "n_train_per_fold": round(n_images * train_share),
+        "best_cv": best["cv_mean"],
+        "best_params": best["params"],
+        "compute_s": n_folds * compute_s,
     }
 
 
@@ -168,25 +162,27 @@ def shared_cv(contender, searches):
     -------
     cv : dict
         The candidate's scores in the last round it reached, and the name of
-        the grid in ``cv_shared_with``; no scores when no grid holds it.
+        the grid in ``cv_shared_with``; all None when no grid holds it.
     """
     key = pipeline_key(contender.pipeline)
     for name, (tuned, search) in searches.items():
         for candidate in reversed(search["candidates"]):
             pipeline = clone(tuned.pipeline).set_params(**candidate["params"])
             if pipeline_key(pipeline) == key:
-                return {
-                    "cv_mean": candidate["cv_mean"],
-                    "cv_std": candidate["cv_std"],
-                    "cv_fold_scores": candidate["fold_scores"],
-                    "cv_round": candidate["round"],
-                    "cv_shared_with": name,
-                }
+                return _cv_scores(candidate) | {"cv_shared_with": name}
     return dict.fromkeys(
         ("cv_mean", "cv_std", "cv_fold_scores", "cv_round", "cv_shared_with")
     )
 
 
+def _cv_scores(candidate):
+    return {
+        "cv_mean": candidate["cv_mean"],
+        "cv_std": candidate["cv_std"],
+        "cv_fold_scores": candidate["fold_scores"],
+        "cv_round": candidate["round"],
+    }
+
+
 def _finite_or_none(value):
-    value = float(value)
-    return value if np.isfinite(value) else None
+    return float(value) if np.isfinite(value) else None
