@@ -9,7 +9,7 @@ from ._contenders import CONTENDER_NAMES
 from ._data import DATASETS
 from ._progress import Progress
 from ._report import write_outputs
-from ._run import make_config, run_benchmark
+from ._run import QUICK, Config, run_benchmark
 
 DEFAULT_OUTPUT = "sknumpynet-bench-results"
 
@@ -25,13 +25,7 @@ docs/benchmarks.md says how long a full run takes.
 """
 
 
-def build_parser():
-    """The argument parser of the benchmark.
-
-    Returns
-    -------
-    parser : argparse.ArgumentParser
-    """
+def _parser():
     parser = argparse.ArgumentParser(
         prog="sknumpynet-bench",
         description=DESCRIPTION,
@@ -88,6 +82,7 @@ def build_parser():
           help="At most R predictions timed per model; the report gives the "
           "median and the number of runs (default: 3).")
     sizes("--predict-budget", type=_positive(float), metavar="SECONDS",
+          dest="predict_budget_s",
           help="Stop repeating a model's predictions once they have taken "
           "SECONDS together; one is always timed (default: 60).")
     # fmt: on
@@ -108,13 +103,13 @@ def main(argv=None):
         0 on success, 1 if the data set could not be loaded (the reason and
         the fix are printed on stderr).
     """
-    parser = build_parser()
+    parser = _parser()
     args = vars(parser.parse_args(argv))
     if args["scheduler_address"] and args["backend"] != "dask":
         parser.error("--scheduler-address needs --backend dask")
     output, plots = args.pop("output"), not args.pop("no_plots")
-    args["predict_budget_s"] = args.pop("predict_budget")
-    config = make_config(**args)
+    given = {key: value for key, value in args.items() if value is not None}
+    config = Config(**{**(QUICK if args["quick"] else {}), **given})
     command = shlex.join(
         ["sknumpynet-bench", *(sys.argv[1:] if argv is None else argv)]
     )

@@ -25,7 +25,6 @@ from ._contenders import make_contenders, params_text, pipeline_key, step_params
 from ._data import load_benchmark_data, stratified_subset
 from ._environment import describe_environment, search_backend
 from ._measure import Cost, Job, calibrate, learning_curve, run_jobs
-from ._progress import Progress
 from ._stats import loglog_slope
 from ._tuning import FACTOR, halving_schedule, shared_cv, tune
 
@@ -56,6 +55,7 @@ class Config:
     data_home: str | None = None
 
 
+# The sizes of --quick, which the options given override.
 QUICK = dict(
     n_train=3_000,
     n_test=2_000,
@@ -66,26 +66,7 @@ QUICK = dict(
 )
 
 
-def make_config(*, quick, **overrides):
-    """The configuration of a full or quick run; `overrides` that are None are ignored.
-
-    Parameters
-    ----------
-    quick : bool
-        Whether to use the sizes of :data:`QUICK`.
-
-    **overrides : dict
-        Fields of :class:`Config`.
-
-    Returns
-    -------
-    config : Config
-    """
-    given = {key: value for key, value in overrides.items() if value is not None}
-    return Config(quick=quick, **{**(QUICK if quick else {}), **given})
-
-
-def run_benchmark(config, progress=None, command=None):
+def run_benchmark(config, progress, command):
     """Run every step of the benchmark and return all that was measured.
 
     Parameters
@@ -94,10 +75,10 @@ def run_benchmark(config, progress=None, command=None):
         What to run. With ``blas_threads`` set, every BLAS library of this
         process is limited to that many threads for the whole run.
 
-    progress : Progress, default=None
-        Where to report progress; by default a new one on stderr.
+    progress : Progress
+        Where to report progress.
 
-    command : str, default=None
+    command : str
         The command line that started the run, for the record.
 
     Returns
@@ -106,41 +87,36 @@ def run_benchmark(config, progress=None, command=None):
         Everything measured: ``run``, ``environment``, ``data``,
         ``contenders`` (one row each), ``learning_curve``, ``scaling``.
     """
-    with threadpool_limits(limits=config.blas_threads, user_api="blas"):
-        if progress is not None:
-            return _run(config, progress, command)
-        with Progress() as progress:
-            return _run(config, progress, command)
-
-
-def _run(config, progress, command):
     started = datetime.now(timezone.utc)
-    progress.step(f"load {config.dataset}")
-    data = load_benchmark_data(
-        config.dataset, n_train=config.n_train, n_test=config.n_test,
-        seed=config.seed, data_home=config.data_home,
-    )  # fmt: skip
-    progress.note(
-        f"{len(data.y_train)} training and {len(data.y_test)} test images of "
-        f"{data.X_train.shape[1]} pixels ({data.source})"
-    )
-    rows = stratified_subset(data.y_train, config.cv_subset, config.seed)
-    X_cv, y_cv = data.X_train[rows], data.y_train[rows]
-    gamma_scale = float(1 / (X_cv.shape[1] * X_cv.var()))
-    contenders = make_contenders(
-        gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
-    )
-    contenders = [c for c in contenders if c.name in (config.contenders or [c.name])]
-    plan = Plan(contenders, data, config, len(y_cv))
-    progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps())))
-    progress.step("time small fits of each contender, to estimate the time left")
-    plan.calibrate()
-    with search_backend(
-        config.backend, config.n_jobs, config.scheduler_address
-    ) as backend:
-        searches = _tune_all(plan, X_cv, y_cv, progress)
-    curve = _measure_all(plan, data, progress)
-    progress.end_step()
+    with threadpool_limits(limits=config.blas_threads, user_api="blas"):
+        progress.step(f"load {config.dataset}")
+        data = load_benchmark_data(
+            config.dataset, n_train=config.n_train, n_test=config.n_test,
+            seed=config.seed, data_home=config.data_home,
+        )  # fmt: skip
+        progress.note(
+            f"{len(data.y_train)} training and {len(data.y_test)} test images of "
+            f"{data.X_train.shape[1]} pixels ({data.source})"
+        )
+        rows = stratified_subset(data.y_train, config.cv_subset, config.seed)
+        X_cv, y_cv = data.X_train[rows], data.y_train[rows]
+        gamma_scale = float(1 / (X_cv.shape[1] * X_cv.var()))
+        contenders = make_contenders(
+            gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
+        )
+        wanted = config.contenders or [c.name for c in contenders]
+        plan = Plan(
+            [c for c in contenders if c.name in wanted], data, config, len(y_cv)
+        )
+        progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps())))
+        progress.step("time small fits of each contender, to estimate the time left")
+        plan.calibrate()
+        with search_backend(
+            config.backend, config.n_jobs, config.scheduler_address
+        ) as backend:
+            searches = _tune_all(plan, X_cv, y_cv, progress)
+        curve = _measure_all(plan, data, progress)
+        progress.end_step()
     data_record = {
         "name": data.name, "source": data.source, "n_train": len(data.y_train),
         "n_test": len(data.y_test), "n_features": int(data.X_train.shape[1]),
@@ -149,7 +125,7 @@ def _run(config, progress, command):
         "halving_schedule": plan.schedule, "gamma_scale": gamma_scale,
     }  # fmt: skip
     tuned = {c.name: (c, searches[c.name]) for c in plan.tuned}
-    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in contenders]
+    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in plan.contenders]
     scaling = [_scaling(name, jobs) for name, jobs in plan.scaling.items()]
     run = {
         "started": started.isoformat(timespec="seconds"),
@@ -171,19 +147,16 @@ def _run(config, progress, command):
 
 def _tune_all(plan, X, y, progress):
     """Tune every contender with a grid; ``{name: search}``."""
-    config = plan.config
-    cv = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
+    cv = StratifiedKFold(plan.config.cv_folds, shuffle=True, random_state=plan.seed)
     folds = list(cv.split(X, y))
+    rounds = ", ".join(map(str, plan.schedule))
     searches = {}
     for i, contender in enumerate(plan.tuned):
         progress.plan(plan.estimates(plan.tuned[i:]))
-        rounds = ", ".join(map(str, plan.schedule))
         progress.step(
             f"{contender.name}: successive halving, rounds of {rounds} images"
         )
-        searches[contender.name] = search = tune(
-            contender, X, y, folds, seed=config.seed
-        )
+        search = searches[contender.name] = tune(contender, X, y, folds, seed=plan.seed)
         plan.tuned_with(contender, search)
         for r in search["rounds"]:
             progress.note(
@@ -202,8 +175,9 @@ def _measure_all(plan, data, progress):
         progress.step(title)
         if curve_of is not None:
             pipeline = clone(plan.rows[curve_of][0].pipeline)
-            n_validation, seed = plan.n_validation, plan.config.seed
-            curve = learning_curve(pipeline, data, n_validation=n_validation, seed=seed)
+            curve = learning_curve(
+                pipeline, data, n_validation=plan.n_validation, seed=plan.seed
+            )
             progress.note(
                 f"best validation accuracy {curve['best_val_accuracy']:.4f} "
                 f"after epoch {curve['best_epoch']}"
@@ -236,10 +210,12 @@ class Plan:
 
     def __init__(self, contenders, data, config, n_tuning):
         self.contenders, self.data, self.config = contenders, data, config
+        self.seed = config.seed
         self.tuned = [c for c in contenders if c.grid is not None]
         self.schedule = halving_schedule(n_tuning)
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
+        self.side_by_side = f"one-core fits, {self.n_processes} at a time"
         self.costs, self.best_params = {}, {}
         self._make_jobs()
 
@@ -248,7 +224,7 @@ class Plan:
         n = min(2_000, len(self.data.y_train) // 4)
         m = min(500, len(self.data.y_test))
         self.costs = {
-            c.name: calibrate(c, self.data, n=n, m=m, seed=self.config.seed)
+            c.name: calibrate(c, self.data, n=n, m=m, seed=self.seed)
             for c in self.contenders
         }
 
@@ -270,33 +246,35 @@ class Plan:
         ``rows[name]`` holds the jobs of a row's seeds, ``scaling[name]`` those
         of its scaling study; each job names its step.
         """
-        config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
+        y_train, y_test = self.data.y_train, self.data.y_test
         self.jobs, self.rows, self.scaling, seen = [], {}, {}, {}
-        test_rows = stratified_subset(y_test, config.scaling_test_size, config.seed)
-        n_scaling_test = min(config.scaling_test_size, len(y_test))
-        sizes = sorted({n for n in config.scaling_sizes if n <= len(y_train)})
-        side_by_side = f"one-core fits, {self.n_processes} at a time"
+        n_test = self.config.scaling_test_size
+        test_rows = stratified_subset(y_test, n_test, self.seed)
+        sizes = sorted({n for n in self.config.scaling_sizes if n <= len(y_train)})
         for c in self.contenders:
             pipeline = clone(c.pipeline).set_params(**self.best_params.get(c.name, {}))
-            step = side_by_side if c.one_core else f"{c.name}: fits on the training set"
+            here = f"{c.name}: fits on the training set"
             self.rows[c.name] = []
-            for seed in range(config.seed, config.seed + c.n_seeds):
+            for seed in range(self.seed, self.seed + c.n_seeds):
                 seeded = _with_seed(clone(pipeline), seed)
                 key = pipeline_key(seeded)
                 if key not in seen:
-                    seen[key] = Job(c.name, step, seeded, c.one_core, len(y_train),
-                                    len(y_test), seed=seed)  # fmt: skip
+                    seen[key] = Job(
+                        c.name, self.side_by_side if c.one_core else here, seeded,
+                        c.one_core, len(y_train), len(y_test), seed=seed,
+                    )  # fmt: skip
                     self.jobs.append(seen[key])
                 self.rows[c.name].append(seen[key])
             if c.scaling and len(sizes) > 1:
-                step = side_by_side if c.one_core else f"{c.name}: scaling study"
+                here = f"{c.name}: scaling study"
                 self.scaling[c.name] = [
-                    Job(c.name, step, clone(pipeline), c.one_core, n, n_scaling_test,
-                        train_rows=stratified_subset(y_train, n, config.seed),
+                    Job(c.name, self.side_by_side if c.one_core else here,
+                        clone(pipeline), c.one_core, n, min(n_test, len(y_test)),
+                        train_rows=stratified_subset(y_train, n, self.seed),
                         test_rows=test_rows)
                     for n in sizes
                 ]  # fmt: skip
-                self.jobs += self.scaling[c.name]
+        self.jobs += [job for jobs in self.scaling.values() for job in jobs]
 
     def steps(self):
         """``(title, jobs, learning-curve contender or None)`` of each later step.
@@ -304,22 +282,19 @@ class Plan:
         A contender's fits on the training set, then the learning curves and
         the scaling studies that run here, then the one-core fits.
         """
-        by_step = {}
-        for job in sorted(self.jobs, key=lambda job: (job.one_core, job.seed is None)):
-            by_step.setdefault(job.step, []).append(job)
-        fits = [c for c in self.contenders if not c.one_core]
-        steps = [(f"{c.name}: fits on the training set", [], None) for c in fits]
-        steps = [(title, by_step.pop(title, []), None) for title, _, _ in steps]
+        here = [c for c in self.contenders if not c.one_core]
+        curve = f"learning curve, {self.n_validation} images held out"
+        steps = [(f"{c.name}: fits on the training set", None) for c in here]
+        steps += [(f"{c.name}: {curve}", c.name) for c in here if c.learning_curve]
         steps += [
-            (
-                f"{c.name}: learning curve, {self.n_validation} images held out",
-                [],
-                c.name,
-            )
-            for c in fits
-            if c.learning_curve
+            (f"{c.name}: scaling study", None) for c in here if c.name in self.scaling
         ]
-        return steps + [(title, jobs, None) for title, jobs in by_step.items()]
+        if any(c.one_core for c in self.contenders):
+            steps.append((self.side_by_side, None))
+        return [
+            (title, [job for job in self.jobs if job.step == title], curve_of)
+            for title, curve_of in steps
+        ]
 
     def estimates(self, tuned):
         """Estimated seconds of tuning `tuned`, then of every later step.
@@ -345,12 +320,12 @@ class Plan:
                 for r, n in enumerate(self.schedule)
             )  # fmt: skip
             estimates.append(seconds / self.n_processes)
-        for _, jobs, curve_of in self.steps():
+        for title, jobs, curve_of in self.steps():
             seconds = [job.estimate_s for job in jobs]
             if curve_of is not None:
                 n_fit = len(self.data.y_train) - self.n_validation
                 estimates.append(self.costs[curve_of](n_fit, self.n_validation))
-            elif jobs and jobs[0].one_core:
+            elif title == self.side_by_side:
                 estimates.append(max(max(seconds), sum(seconds) / self.n_processes))
             else:
                 estimates.append(sum(seconds))
