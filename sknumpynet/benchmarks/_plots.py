@@ -25,7 +25,8 @@ def write_plots(results, output_dir):
     Returns
     -------
     files : list of str
-        Names of the files written, relative to `output_dir`.
+        Names of the files written, relative to `output_dir`; a plot with
+        nothing to show (no scaling study, no learning curve) is left out.
     """
     drawers = {
         "accuracy_vs_time.png": _frontier,
@@ -145,8 +146,7 @@ def _label_log_axis(axis, values):
     Up to about two decades, labels at 1, 2 and 5 times the powers of ten;
     over a wider span, at the powers of ten only.
     """
-    positive = [value for value in values if value > 0]
-    span = math.log10(max(positive) / min(positive)) if positive else 0.0
+    span = math.log10(max(values) / min(values))
     axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if span <= 2.2 else (1.0,)))
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     axis.set_minor_formatter(NullFormatter())

@@ -22,7 +22,7 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def write_outputs(results, output_dir, *, plots=True):
+def write_outputs(results, output_dir, *, plots):
     """Write the plots, results.json, results.csv and report.md.
 
     Parameters
@@ -34,7 +34,7 @@ def write_outputs(results, output_dir, *, plots=True):
     output_dir : str or path-like
         Created if needed.
 
-    plots : bool, default=True
+    plots : bool
         Whether to draw the PNG plots (they need matplotlib).
 
     Returns
@@ -53,31 +53,19 @@ def write_outputs(results, output_dir, *, plots=True):
             skipped = 'matplotlib is not installed: pip install "sknumpynet[bench]"'
         else:
             plot_files, skipped = write_plots(results, output_dir), None
-    results["outputs"] = {
-        "files": [JSON_FILE, CSV_FILE, REPORT_FILE, *plot_files],
-        "plots": plot_files,
-        "plots_skipped": skipped,
-    }
-    with open(os.path.join(output_dir, JSON_FILE), "w", encoding="utf-8") as file:
-        json.dump(results, file, indent=2, allow_nan=False, default=_json_default)
-        file.write("\n")
-    main_table(results).to_csv(os.path.join(output_dir, CSV_FILE), index=False)
-    with open(os.path.join(output_dir, REPORT_FILE), "w", encoding="utf-8") as file:
-        file.write(render_report(results))
-    return [os.path.join(output_dir, name) for name in results["outputs"]["files"]]
+    files = [JSON_FILE, CSV_FILE, REPORT_FILE, *plot_files]
+    results["outputs"] = {"files": files, "plots": plot_files, "plots_skipped": skipped}
+    text = json.dumps(results, indent=2, allow_nan=False, default=_json_default)
+    texts = {JSON_FILE: text + "\n", REPORT_FILE: _report(results)}
+    for name, text in texts.items():
+        with open(os.path.join(output_dir, name), "w", encoding="utf-8") as file:
+            file.write(text)
+    _csv_table(results).to_csv(os.path.join(output_dir, CSV_FILE), index=False)
+    return [os.path.join(output_dir, name) for name in files]
 
 
-def main_table(results):
-    """One row per contender, its figures as numbers: the table of results.csv.
-
-    Parameters
-    ----------
-    results : dict
-
-    Returns
-    -------
-    table : pandas.DataFrame
-    """
+def _csv_table(results):
+    """One row per contender, its figures as numbers."""
     rows = pd.DataFrame(results["contenders"])
     low, high = zip(*rows["test_accuracy_ci95"], strict=True)
     return rows[CSV_COLUMNS].assign(
@@ -88,18 +76,8 @@ def main_table(results):
     )
 
 
-def render_report(results):
-    """The Markdown report: the headline and tables first, then the details.
-
-    Parameters
-    ----------
-    results : dict
-        The results of a run.
-
-    Returns
-    -------
-    text : str
-    """
+def _report(results):
+    """The Markdown report: the headline and tables first, then the details."""
     sections = [
         f"# sknumpynet benchmark: {results['data']['name']}",
         _headline(results),
@@ -116,25 +94,19 @@ def render_report(results):
     return "\n\n".join(section for section in sections if section) + "\n"
 
 
-def _fronts(results):
-    """Titles on the Pareto front of accuracy against fit and prediction time."""
+def _headline(results):
     rows = results["contenders"]
     accuracy = [c["test_accuracy"] for c in rows]
-    found = {}
+    front = {}
     for key in ("fit_s", "predict_s"):
         times = [c[key] for c in rows]
         on_front = pareto_front(times, accuracy)
-        found[key] = [rows[i]["title"] for i in np.argsort(times) if on_front[i]]
-    return found
-
-
-def _headline(results):
-    front = _fronts(results)
+        front[key] = _and([rows[i]["title"] for i in np.argsort(times) if on_front[i]])
     text = (
-        f"**Frontier.** For their fit time, the most accurate are "
-        f"{_and(front['fit_s'])}; for their prediction time, "
-        f"{_and(front['predict_s'])} (the Pareto fronts of test accuracy "
-        "against time: no other contender is both faster and more accurate)."
+        f"**Frontier.** For their fit time, the most accurate are {front['fit_s']}; "
+        f"for their prediction time, {front['predict_s']} (the Pareto fronts of "
+        "test accuracy against time: no other contender is both faster and more "
+        "accurate)."
     )
     if results["run"]["config"]["quick"]:
         text = (
@@ -147,54 +119,59 @@ def _headline(results):
 def _header(results):
     run, data, env = results["run"], results["data"], results["environment"]
     config = run["config"]
-    schedule = data["halving_schedule"]
-    blas = _blas(env) + (
-        f", limited to {config['blas_threads']} by --blas-threads"
-        if config["blas_threads"]
-        else ""
+    blas = ", ".join(
+        f"{p['internal_api']} {p['version']} ({p['num_threads']} thread"
+        f"{'s' * (p['num_threads'] != 1)})"
+        for p in env["blas"]
     )
+    blas = blas or "not found"
+    if config["blas_threads"]:
+        blas += f", limited to {config['blas_threads']} by --blas-threads"
+    commit = env["sknumpynet_commit"]
+    source = f"git commit {commit}" if commit else "installed copy (no git commit)"
+    versions = ", ".join(f"{name} {v}" for name, v in env["libraries"].items() if v)
     return "\n".join(
         [
             f"- Run on {run['started']}; it took "
             f"**{format_duration(run['duration_s'])}** (every step below; "
             "writing this report not included). The main "
             f"process used {format_duration(run['main_process_cpu_s'])} of CPU.",
-            f"- Command: `{run['command'] or 'run_benchmark'}`; seed {config['seed']}; "
-            f"sknumpynet {_commit(env)}.",
+            f"- Command: `{run['command']}`; seed {config['seed']}; "
+            f"sknumpynet {source}.",
             f"- Machine: {env['cpu_model']}, {env['usable_cores']} usable cores "
             f"({env['cpu_count']} CPUs); BLAS: {blas}; Python {env['python']} "
-            f"on {env['platform']}; {_versions(env)}.",
+            f"on {env['platform']}; {versions}.",
             f"- Data: {data['n_train']} training and {data['n_test']} test images of "
             f"{data['n_features']} pixels in [0, 1] ({data['source']}).",
             f"- Tuning: successive halving (factor {data['halving_factor']}) on "
             f"{data['cv_folds']} stratified folds of {data['cv_subset']} training "
             f"images, the same folds and rounds for every contender: rounds of "
-            f"{', '.join(map(str, schedule))} images; joblib backend "
+            f"{', '.join(map(str, data['halving_schedule']))} images; joblib backend "
             f"`{run['search_backend']['backend']}`, n_jobs={config['n_jobs']}.",
         ]
     )
 
 
 def _main_table(results):
-    rows = results["contenders"]
+    rows, data, run = results["contenders"], results["data"], results["run"]
+    repeats = run["config"]["predict_repeats"]
     table = pd.DataFrame(
         {
             "Contender": c["title"],
             "Parameters": params_text(c["best_params"]) if c["grid"] else "as given",
-            "CV accuracy": _cv_text(c, results),
+            "CV accuracy": _cv_text(c, data["halving_schedule"]),
             "Test accuracy [95 % CI]": _accuracy_text(c),
             "Fit (s)": _spread_text(c["fit_s"], c["fit_s_std"], ".1f")
             + (f" (fit of {c['refit_shared_with']})" if c["refit_shared_with"] else ""),
             "Fit CPU (s)": f"{c['fit_cpu_s']:.1f}",
             "Predict (s)": _predict_text(
-                c["predict_s"], c["seeds"][0]["predict_s_runs"], results
+                c["predict_s"], c["seeds"][0]["predict_s_runs"], repeats
             ),
             "Model": _bytes_text(c["model_bytes"]),
             "Where": "worker, 1 thread" if c["one_core"] else "main process",
         }
         for c in rows
     )
-    data, config = results["data"], results["run"]["config"]
     text = [
         "## Accuracy and time",
         "",
@@ -205,26 +182,21 @@ def _main_table(results):
         "own), with the 95 % Wilson interval of the test set's sampling. Fit: "
         f"wall-clock seconds on all {data['n_train']} training images, mean over "
         "the seeds; Fit CPU: CPU seconds of that fit, all threads together. "
-        f"Predict: {_predict_rule(config)}, of the test images. Where: fits in "
-        "the main process use every BLAS thread, one at a time; one-core fits "
+        f"Predict: {_predict_rule(run['config'])}, of the test images. Where: fits "
+        "in the main process use every BLAS thread, one at a time; one-core fits "
         "(libsvm, liblinear) run in worker processes of one BLAS thread, side by "
-        f"side, {results['run']['side_by_side_processes']} at a time. CV "
-        "accuracy: the chosen candidate's mean over the folds in the last round "
-        "it reached, with that round's size.",
+        f"side, {run['side_by_side_processes']} at a time. CV accuracy: the chosen "
+        "candidate's mean over the folds in the last round it reached, with that "
+        "round's size.",
     ]
-    by_name, tuning = {c["name"]: c for c in rows}, []
+    by_name, gaps = {c["name"]: c for c in rows}, []
     for c in rows:
-        tuned = by_name.get(c["cv_shared_with"])
-        if tuned:
+        if tuned := by_name.get(c["cv_shared_with"]):
             gap = 100 * (tuned["test_accuracy"] - c["test_accuracy"])
-            tuning.append(f"{tuned['title']} {gap:+.2f} points")
-    if tuning:
-        text += [
-            "",
-            "Tuned minus defaults, in test accuracy: " + "; ".join(tuning) + ".",
-        ]
-    close = _close_pairs(rows)
-    if close:
+            gaps.append(f"{tuned['title']} {gap:+.2f} points")
+    if gaps:
+        text += ["", "Tuned minus defaults, in test accuracy: " + "; ".join(gaps) + "."]
+    if close := _close_pairs(rows):
         text += ["", "Closer than the seed-to-seed spread: " + "; ".join(close) + "."]
     return "\n".join(text)
 
@@ -244,93 +216,98 @@ def _close_pairs(rows):
 
 
 def _tuning_rounds(results):
-    text = ["## Tuning rounds", ""]
-    for c in results["contenders"]:
-        if not c["rounds"]:
-            continue
-        table = pd.DataFrame(
-            {
-                "Round": r["round"],
-                "Candidates": r["n_candidates"],
-                "Images": r["n_images"],
-                "Training images per fold": r["n_train_per_fold"],
-                "Best CV accuracy": _number(r["best_cv"]),
-                "Best candidate": params_text(r["best_params"]),
-                "Compute (s)": f"{r['compute_s']:.0f}",
-            }
-            for r in c["rounds"]
-        )
-        text += [
+    tables = [
+        (
             f"**{c['title']}**: {c['n_candidates']} candidates, "
             f"{format_duration(c['search_s'])} of wall-clock time.",
-            "",
-            _markdown(table),
-            "",
-        ]
-    if len(text) == 2:
-        return ""
-    text.append(
+            pd.DataFrame(
+                {
+                    "Round": r["round"],
+                    "Candidates": r["n_candidates"],
+                    "Images": r["n_images"],
+                    "Training images per fold": r["n_train_per_fold"],
+                    "Best CV accuracy": _number(r["best_cv"]),
+                    "Best candidate": params_text(r["best_params"]),
+                    "Compute (s)": f"{r['compute_s']:.0f}",
+                }
+                for r in c["rounds"]
+            ),
+        )
+        for c in results["contenders"]
+        if c["rounds"]
+    ]
+    return _tables(
+        "## Tuning rounds",
+        tables,
         "Compute: the fits and scorings of the round added together, on all "
         "workers; the wall-clock time is about that divided by the number of "
         "workers. Each round's images are drawn from the same folds with the "
-        "same seed for every contender."
+        "same seed for every contender.",
     )
-    return "\n".join(text)
 
 
 def _replication(results):
     row = next((c for c in results["contenders"] if c["name"] == NIELSEN_CH1), None)
     if row is None:
         return ""
-    full_mnist = (
-        results["data"]["name"] == "mnist" and not results["run"]["config"]["quick"]
-    )
-    return (
-        f"## The book's chapter-1 network\n\nNielsen's `[784, 30, 10]` network "
-        f"reached **{100 * row['test_accuracy']:.2f} %** on the test images. "
-        + (
+    config = results["run"]["config"]
+    if results["data"]["name"] == "mnist" and not config["quick"]:
+        book = (
             f"The book reports {BOOK_CH1_ACCURACY_TEXT} (chapter 1; quoted, not "
             "measured here), trained on the first 50,000 training images and "
             "tested after every epoch; here it is trained on all of them and "
             "tested once, after the last epoch."
-            if full_mnist
-            else f"The book's {BOOK_CH1_ACCURACY_TEXT} is for the full MNIST run."
         )
+    else:
+        book = f"The book's {BOOK_CH1_ACCURACY_TEXT} is for the full MNIST run."
+    return (
+        f"## The book's chapter-1 network\n\nNielsen's `[784, 30, 10]` network "
+        f"reached **{100 * row['test_accuracy']:.2f} %** on the test images. {book}"
     )
 
 
 def _scaling(results):
-    if not results["scaling"]:
-        return ""
     config = results["run"]["config"]
-    text = ["## Scaling with the number of training images", ""]
-    for study in results["scaling"]:
-        table = pd.DataFrame(
-            {
-                "n_train": p["n_train"],
-                "Fit (s)": f"{p['fit_s']:.2f}",
-                f"Predict {study['n_test']} images (s)": _predict_text(
-                    p["predict_s"], p["predict_s_runs"], results, digits=3
-                ),
-                "Accuracy": f"{p['accuracy']:.4f}",
-            }
-            for p in study["points"]
-        )
-        text += [
+    tables = [
+        (
             f"**{study['contender']}** (its tuned parameters): fit time grows as "
             f"n_train^**{study['fit_loglog_slope']:.2f}** (least-squares slope of "
             "log fit time against log n_train).",
-            "",
-            _markdown(table),
-            "",
-        ]
-    text.append(
+            pd.DataFrame(
+                {
+                    "n_train": p["n_train"],
+                    "Fit (s)": f"{p['fit_s']:.2f}",
+                    f"Predict {study['n_test']} images (s)": _predict_text(
+                        p["predict_s"],
+                        p["predict_s_runs"],
+                        config["predict_repeats"],
+                        3,
+                    ),
+                    "Accuracy": f"{p['accuracy']:.4f}",
+                }
+                for p in study["points"]
+            ),
+        )
+        for study in results["scaling"]
+    ]
+    return _tables(
+        "## Scaling with the number of training images",
+        tables,
         "Each size is a stratified random subset of the training set, fitted "
         "once in this study, every size alike. Predict: "
         f"{_predict_rule(config)}, of the same stratified subset of the test "
-        "set, which also gives the accuracy."
+        "set, which also gives the accuracy.",
     )
-    return "\n".join(text)
+
+
+def _tables(heading, tables, footnote):
+    """A section of ``(intro, table)`` pairs and a footnote; "" without tables."""
+    if not tables:
+        return ""
+    text = [heading, ""]
+    for intro, table in tables:
+        text += [intro, "", _markdown(table), ""]
+    return "\n".join([*text, footnote])
 
 
 def _learning_curve(results):
@@ -338,6 +315,7 @@ def _learning_curve(results):
     if curve is None:
         return ""
     history = pd.DataFrame(curve["history"]).iloc[[0, curve["best_epoch"] - 1, -1]]
+    columns = ["epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"]
     return (
         "## Learning curve of the tuned SigmoidMLPClassifier\n\n"
         f"Trained with its tuned parameters on {curve['n_fit']} training images, "
@@ -347,24 +325,19 @@ def _learning_curve(results):
         "classifier's `history_` (every epoch in results.json): training figures "
         "are running ones over the epoch's mini-batches, validation figures are "
         "measured after it; both losses include the same L2 penalty.\n\n"
-        + _markdown(
-            history[
-                ["epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"]
-            ].round(4)
-        )
+        + _markdown(history[columns].round(4))
     )
 
 
 def _time_spent(results):
     run = results["run"]
     steps = pd.DataFrame(run["steps"])
+    share = 100 * steps["seconds"] / run["duration_s"]
     table = pd.DataFrame(
         {
             "Step": steps["step"],
             "Time": steps["seconds"].map(format_duration),
-            "Share": (100 * steps["seconds"] / run["duration_s"]).map(
-                "{:.0f} %".format
-            ),
+            "Share": share.map("{:.0f} %".format),
         }
     )
     return "## Where the time went\n\n" + _markdown(table)
@@ -380,11 +353,8 @@ def _plots(results):
 def _grids(results):
     text = ["## What was tuned", ""]
     for c in results["contenders"]:
-        grid = (
-            f"Grid: `{json.dumps(c['grid'], default=_json_default)}`"
-            if c["grid"]
-            else "Not tuned."
-        )
+        grid = json.dumps(c["grid"], default=_json_default)
+        grid = f"Grid: `{grid}`" if c["grid"] else "Not tuned."
         text.append(f"- **{c['title']}** (`{c['name']}`): {c['note']} {grid}")
         if c["fit_warnings"]:
             text.append(f"  Warnings of the fits: {'; '.join(c['fit_warnings'])}")
@@ -411,11 +381,11 @@ def _spread_text(mean, std, spec):
     return f"{mean:{spec}} ± {std:{spec}}" if std else f"{mean:{spec}}"
 
 
-def _cv_text(c, results):
+def _cv_text(c, schedule):
     if c["cv_mean"] is None:
         return "not cross-validated"
-    n_images = results["data"]["halving_schedule"][c["cv_round"] - 1]
     shared = f", in {c['cv_shared_with']}'s grid" if c["cv_shared_with"] else ""
+    n_images = schedule[c["cv_round"] - 1]
     return f"{c['cv_mean']:.4f} ± {c['cv_std']:.4f} ({n_images} images{shared})"
 
 
@@ -427,9 +397,9 @@ def _predict_rule(config):
     )
 
 
-def _predict_text(seconds, runs, results, digits=2):
+def _predict_text(seconds, runs, repeats, digits=2):
     text = f"{seconds:.{digits}f}"
-    if len(runs) < results["run"]["config"]["predict_repeats"]:
+    if len(runs) < repeats:
         text += f" ({len(runs)} run{'s' * (len(runs) > 1)})"
     return text
 
@@ -448,27 +418,8 @@ def _and(names):
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _versions(env):
-    return ", ".join(f"{name} {v}" for name, v in env["libraries"].items() if v)
-
-
-def _blas(env):
-    pools = [
-        f"{p['internal_api']} {p['version']} ({p['num_threads']} thread"
-        f"{'s' * (p['num_threads'] != 1)})"
-        for p in env["blas"]
-    ]
-    return ", ".join(pools) or "not found"
-
-
-def _commit(env):
-    commit = env["sknumpynet_commit"]
-    return f"git commit {commit}" if commit else "installed copy (no git commit)"
-
-
 def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
+    """numpy scalars and arrays as numbers and lists; any other object as its repr."""
+    if isinstance(value, np.generic | np.ndarray):
         return value.tolist()
     return repr(value)
