@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 
 import joblib
 import numpy as np
-from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import ParameterSampler, train_test_split
+from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 from ._progress import format_duration, stopwatch
@@ -45,13 +44,6 @@ class Job:
     test_rows: object = field(default_factory=lambda: slice(None))
     estimate_s: float = math.nan
     measured: dict | None = None
-
-    @property
-    def label(self):
-        """Which contender, and which seed or training-set size."""
-        if self.seed is not None:
-            return f"{self.contender}, seed {self.seed}"
-        return f"{self.contender}, n_train={self.n_train}"
 
 
 def fit_and_predict(
@@ -135,8 +127,9 @@ def run_jobs(jobs, data, *, n_processes, progress, **timing):
         measured["n_correct"] = int(np.sum(measured["y_pred"] == y_test))
         measured["accuracy"] = measured["n_correct"] / len(y_test)
         job.measured = measured
+        which = f"seed {job.seed}" if job.seed is not None else f"n_train={job.n_train}"
         progress.note(
-            f"{job.label}: accuracy {measured['accuracy']:.4f}, fit "
+            f"{job.contender}, {which}: accuracy {measured['accuracy']:.4f}, fit "
             f"{format_duration(measured['fit_s'])}, predict "
             f"{format_duration(measured['predict_s'])}"
         )
@@ -218,63 +211,3 @@ def learning_curve(pipeline, data, *, n_validation, seed):
         "best_val_accuracy": best["val_accuracy"],
         "wall_s": took.wall,
     }
-
-
-@dataclass
-class Cost:
-    """Seconds to fit ``n`` images and predict ``m``, for the progress estimate.
-
-    Scaled from one measurement: the fit as ``n**growth``, a prediction as
-    the number of images times ``n**(growth - 1)`` (a kernel machine compares
-    each image with a number of support vectors that grows with ``n``).
-    """
-
-    n: int
-    fit_s: float
-    m: int
-    predict_s: float
-    growth: float = 1.0
-
-    def __call__(self, n_fit, n_predict):
-        """Estimated seconds to fit `n_fit` images and predict `n_predict`."""
-        ratio = n_fit / self.n
-        predict = self.predict_s * n_predict / self.m * ratio ** (self.growth - 1)
-        return self.fit_s * ratio**self.growth + predict
-
-
-def calibrate(contender, data, *, n, m, seed):
-    """Time fits of `contender` on `n` training images and predictions of `m`.
-
-    The pipeline as it is and, if it has a grid, two random candidates of it,
-    since the candidates of a grid can differ in cost many times over.
-
-    Parameters
-    ----------
-    contender : Contender
-
-    data : BenchmarkData
-
-    n, m : int
-
-    seed : int
-        Seed of the draw of candidates.
-
-    Returns
-    -------
-    cost : Cost
-        With the mean times of the fits.
-    """
-    candidates = [{}]
-    if contender.grid is not None:
-        candidates += ParameterSampler(contender.grid, 2, random_state=seed)
-    timed = [
-        fit_and_predict(
-            clone(contender.pipeline).set_params(**params), data.X_train[:n],
-            data.y_train[:n], data.X_test[:m], predict_repeats=1,
-            predict_budget_s=math.inf,
-        )
-        for params in candidates
-    ]  # fmt: skip
-    fit_s = np.mean([t["fit_s"] for t in timed])
-    predict_s = np.mean([t["predict_s"] for t in timed])
-    return Cost(n, fit_s, m, predict_s, contender.fit_growth)

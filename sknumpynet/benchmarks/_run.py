@@ -5,7 +5,8 @@ the whole training set and tested, once per seed; the tuned SigmoidMLP is
 trained once more watching held-out images (the learning curve); and the
 scaling contenders are fitted on subsets of growing size, each size a fit of
 its own. Fits that use every BLAS thread run in this process one at a time,
-one-core fits side by side, one per core (see ``_measure``).
+one-core fits side by side, one per core (see ``_measure``). Small timed fits
+before the tuning, and the tuning's own timings, give the time left.
 """
 
 import math
@@ -18,13 +19,13 @@ import numpy as np
 from scipy.stats import binomtest
 from sklearn.base import clone
 from sklearn.metrics import confusion_matrix
-from sklearn.model_selection import ParameterGrid, StratifiedKFold
+from sklearn.model_selection import ParameterGrid, ParameterSampler, StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from ._contenders import make_contenders, params_text, pipeline_key, step_params
 from ._data import load_benchmark_data, stratified_subset
 from ._environment import describe_environment, search_backend
-from ._measure import Cost, Job, calibrate, learning_curve, run_jobs
+from ._measure import Job, fit_and_predict, learning_curve, run_jobs
 from ._stats import loglog_slope
 from ._tuning import FACTOR, halving_schedule, shared_cv, tune
 
@@ -105,17 +106,16 @@ def run_benchmark(config, progress, command):
             gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
         )
         wanted = config.contenders or [c.name for c in contenders]
-        plan = Plan(
-            [c for c in contenders if c.name in wanted], data, config, len(y_cv)
-        )
+        contenders = [c for c in contenders if c.name in wanted]
+        plan = _Plan(contenders, data, config, len(y_cv))
         progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps())))
         progress.step("time small fits of each contender, to estimate the time left")
         plan.calibrate()
         with search_backend(
             config.backend, config.n_jobs, config.scheduler_address
         ) as backend:
-            searches = _tune_all(plan, X_cv, y_cv, progress)
-        curve = _measure_all(plan, data, progress)
+            searches = plan.tune(X_cv, y_cv, progress)
+        curve = plan.measure(progress)
         progress.end_step()
     data_record = {
         "name": data.name, "source": data.source, "n_train": len(data.y_train),
@@ -125,7 +125,7 @@ def run_benchmark(config, progress, command):
         "halving_schedule": plan.schedule, "gamma_scale": gamma_scale,
     }  # fmt: skip
     tuned = {c.name: (c, searches[c.name]) for c in plan.tuned}
-    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in plan.contenders]
+    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in contenders]
     scaling = [_scaling(name, jobs) for name, jobs in plan.scaling.items()]
     run = {
         "started": started.isoformat(timespec="seconds"),
@@ -145,72 +145,11 @@ def run_benchmark(config, progress, command):
     }  # fmt: skip
 
 
-def _tune_all(plan, X, y, progress):
-    """Tune every contender with a grid; ``{name: search}``."""
-    cv = StratifiedKFold(plan.config.cv_folds, shuffle=True, random_state=plan.seed)
-    folds = list(cv.split(X, y))
-    rounds = ", ".join(map(str, plan.schedule))
-    searches = {}
-    for i, contender in enumerate(plan.tuned):
-        progress.plan(plan.estimates(plan.tuned[i:]))
-        progress.step(
-            f"{contender.name}: successive halving, rounds of {rounds} images"
-        )
-        search = searches[contender.name] = tune(contender, X, y, folds, seed=plan.seed)
-        plan.tuned_with(contender, search)
-        for r in search["rounds"]:
-            progress.note(
-                f"round {r['round']}: {r['n_candidates']} candidate(s) on "
-                f"{r['n_images']} images, best CV accuracy {r['best_cv']:.4f}"
-            )
-        progress.note(f"best: {params_text(search['best_params'])}")
-    return searches
-
-
-def _measure_all(plan, data, progress):
-    """Run every step after the tuning, storing each job's measures; the curve."""
-    progress.plan(plan.estimates([]))
-    curve = None
-    for title, jobs, curve_of in plan.steps():
-        progress.step(title)
-        if curve_of is not None:
-            pipeline = clone(plan.rows[curve_of][0].pipeline)
-            curve = learning_curve(
-                pipeline, data, n_validation=plan.n_validation, seed=plan.seed
-            )
-            progress.note(
-                f"best validation accuracy {curve['best_val_accuracy']:.4f} "
-                f"after epoch {curve['best_epoch']}"
-            )
-            continue
-        if not jobs:
-            progress.note("its fits are those of an identical row, made before")
-        run_jobs(
-            jobs, data, n_processes=plan.n_processes, progress=progress,
-            predict_repeats=plan.config.predict_repeats,
-            predict_budget_s=plan.config.predict_budget_s,
-        )  # fmt: skip
-    return curve
-
-
-class Plan:
-    """The fits of a run, grouped into steps, and the time each should take.
-
-    Parameters
-    ----------
-    contenders : list of Contender
-
-    data : BenchmarkData
-
-    config : Config
-
-    n_tuning : int
-        Size of the tuning set.
-    """
+class _Plan:
+    """The fits of a run, grouped into steps, and the time each should take."""
 
     def __init__(self, contenders, data, config, n_tuning):
         self.contenders, self.data, self.config = contenders, data, config
-        self.seed = config.seed
         self.tuned = [c for c in contenders if c.grid is not None]
         self.schedule = halving_schedule(n_tuning)
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
@@ -220,21 +159,82 @@ class Plan:
         self._make_jobs()
 
     def calibrate(self):
-        """Time small fits and predictions of each contender."""
-        n = min(2_000, len(self.data.y_train) // 4)
-        m = min(500, len(self.data.y_test))
-        self.costs = {
-            c.name: calibrate(c, self.data, n=n, m=m, seed=self.seed)
-            for c in self.contenders
-        }
+        """Time small fits of each contender and, with a grid, of two candidates.
 
-    def tuned_with(self, contender, search):
+        The candidates of a grid can differ in cost many times over.
+        """
+        data, seed = self.data, self.config.seed
+        n, m = min(2_000, len(data.y_train) // 4), min(500, len(data.y_test))
+        for c in self.contenders:
+            candidates = [{}]
+            if c.grid is not None:
+                candidates += ParameterSampler(c.grid, 2, random_state=seed)
+            timed = [
+                fit_and_predict(
+                    clone(c.pipeline).set_params(**params), data.X_train[:n],
+                    data.y_train[:n], data.X_test[:m], predict_repeats=1,
+                    predict_budget_s=math.inf,
+                )
+                for params in candidates
+            ]  # fmt: skip
+            fit_s = np.mean([t["fit_s"] for t in timed])
+            predict_s = np.mean([t["predict_s"] for t in timed])
+            self.costs[c.name] = _Cost(n, fit_s, m, predict_s, c.fit_growth)
+
+    def tune(self, X, y, progress):
+        """Tune every contender with a grid, a step each; ``{name: search}``."""
+        seed = self.config.seed
+        cv = StratifiedKFold(self.config.cv_folds, shuffle=True, random_state=seed)
+        folds = list(cv.split(X, y))
+        rounds = ", ".join(map(str, self.schedule))
+        searches = {}
+        for i, contender in enumerate(self.tuned):
+            progress.plan(self.estimates(self.tuned[i:]))
+            progress.step(
+                f"{contender.name}: successive halving, rounds of {rounds} images"
+            )
+            search = searches[contender.name] = tune(contender, X, y, folds, seed=seed)
+            self._tuned_with(contender, search)
+            for r in search["rounds"]:
+                progress.note(
+                    f"round {r['round']}: {r['n_candidates']} candidate(s) on "
+                    f"{r['n_images']} images, best CV accuracy {r['best_cv']:.4f}"
+                )
+            progress.note(f"best: {params_text(search['best_params'])}")
+        return searches
+
+    def measure(self, progress):
+        """Run every step after the tuning, storing each job's measures; the curve."""
+        progress.plan(self.estimates([]))
+        curve = None
+        for title, jobs, curve_of in self.steps():
+            progress.step(title)
+            if curve_of is not None:
+                curve = learning_curve(
+                    clone(self.rows[curve_of][0].pipeline), self.data,
+                    n_validation=self.n_validation, seed=self.config.seed,
+                )  # fmt: skip
+                progress.note(
+                    f"best validation accuracy {curve['best_val_accuracy']:.4f} "
+                    f"after epoch {curve['best_epoch']}"
+                )
+                continue
+            if not jobs:
+                progress.note("its fits are those of an identical row, made before")
+            run_jobs(
+                jobs, self.data, n_processes=self.n_processes, progress=progress,
+                predict_repeats=self.config.predict_repeats,
+                predict_budget_s=self.config.predict_budget_s,
+            )  # fmt: skip
+        return curve
+
+    def _tuned_with(self, contender, search):
         """Use the best parameters of `search`, and the cost of its last round."""
         self.best_params[contender.name] = params = search["best_params"]
         top = search["rounds"][-1]
         best = next(c for c in search["candidates"][::-1] if c["params"] == params)
         n_fit = top["n_train_per_fold"]
-        self.costs[contender.name] = Cost(
+        self.costs[contender.name] = _Cost(
             n_fit, best["mean_fit_s"], top["n_images"] - n_fit, best["mean_score_s"],
             contender.fit_growth,
         )  # fmt: skip
@@ -246,31 +246,29 @@ class Plan:
         ``rows[name]`` holds the jobs of a row's seeds, ``scaling[name]`` those
         of its scaling study; each job names its step.
         """
-        y_train, y_test = self.data.y_train, self.data.y_test
+        config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
         self.jobs, self.rows, self.scaling, seen = [], {}, {}, {}
-        n_test = self.config.scaling_test_size
-        test_rows = stratified_subset(y_test, n_test, self.seed)
-        sizes = sorted({n for n in self.config.scaling_sizes if n <= len(y_train)})
+        test_rows = stratified_subset(y_test, config.scaling_test_size, config.seed)
+        n_scaling_test = min(config.scaling_test_size, len(y_test))
+        sizes = sorted({n for n in config.scaling_sizes if n <= len(y_train)})
         for c in self.contenders:
             pipeline = clone(c.pipeline).set_params(**self.best_params.get(c.name, {}))
-            here = f"{c.name}: fits on the training set"
+            step = f"{c.name}: fits on the training set"
+            step = self.side_by_side if c.one_core else step
             self.rows[c.name] = []
-            for seed in range(self.seed, self.seed + c.n_seeds):
+            for seed in range(config.seed, config.seed + c.n_seeds):
                 seeded = _with_seed(clone(pipeline), seed)
                 key = pipeline_key(seeded)
                 if key not in seen:
-                    seen[key] = Job(
-                        c.name, self.side_by_side if c.one_core else here, seeded,
-                        c.one_core, len(y_train), len(y_test), seed=seed,
-                    )  # fmt: skip
+                    seen[key] = Job(c.name, step, seeded, c.one_core, len(y_train),
+                                    len(y_test), seed=seed)  # fmt: skip
                     self.jobs.append(seen[key])
                 self.rows[c.name].append(seen[key])
             if c.scaling and len(sizes) > 1:
-                here = f"{c.name}: scaling study"
+                step = self.side_by_side if c.one_core else f"{c.name}: scaling study"
                 self.scaling[c.name] = [
-                    Job(c.name, self.side_by_side if c.one_core else here,
-                        clone(pipeline), c.one_core, n, min(n_test, len(y_test)),
-                        train_rows=stratified_subset(y_train, n, self.seed),
+                    Job(c.name, step, clone(pipeline), c.one_core, n, n_scaling_test,
+                        train_rows=stratified_subset(y_train, n, config.seed),
                         test_rows=test_rows)
                     for n in sizes
                 ]  # fmt: skip
@@ -289,7 +287,7 @@ class Plan:
         steps += [
             (f"{c.name}: scaling study", None) for c in here if c.name in self.scaling
         ]
-        if any(c.one_core for c in self.contenders):
+        if len(here) < len(self.contenders):
             steps.append((self.side_by_side, None))
         return [
             (title, [job for job in self.jobs if job.step == title], curve_of)
@@ -297,17 +295,7 @@ class Plan:
         ]
 
     def estimates(self, tuned):
-        """Estimated seconds of tuning `tuned`, then of every later step.
-
-        Parameters
-        ----------
-        tuned : list of Contender
-            The contenders still to tune.
-
-        Returns
-        -------
-        estimates : list of float
-        """
+        """Estimated seconds of tuning `tuned`, then of every later step."""
         for job in self.jobs:
             job.estimate_s = self.costs[job.contender](job.n_train, job.n_test)
         folds = self.config.cv_folds
@@ -332,13 +320,35 @@ class Plan:
         return estimates
 
 
+@dataclass
+class _Cost:
+    """Seconds to fit ``n`` images and predict ``m``, for the progress estimate.
+
+    Scaled from one measurement: the fit as ``n**growth``, a prediction as
+    the number of images times ``n**(growth - 1)`` (a kernel machine compares
+    each image with a number of support vectors that grows with ``n``).
+    """
+
+    n: int
+    fit_s: float
+    m: int
+    predict_s: float
+    growth: float
+
+    def __call__(self, n_fit, n_predict):
+        ratio = n_fit / self.n
+        predict = self.predict_s * n_predict / self.m * ratio ** (self.growth - 1)
+        return self.fit_s * ratio**self.growth + predict
+
+
 def _with_seed(pipeline, seed):
     """`pipeline` with every random_state that is set replaced by `seed`."""
+    params = pipeline.get_params()
     return pipeline.set_params(
         **{
-            key: seed
-            for key, value in pipeline.get_params().items()
-            if key.endswith("random_state") and value is not None
+            k: seed
+            for k, v in params.items()
+            if k.endswith("random_state") and v is not None
         }
     )
 
