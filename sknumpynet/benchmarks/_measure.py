@@ -56,11 +56,8 @@ def fit_and_predict(
     pipeline : Pipeline
         Unfitted; it is fitted in place.
 
-    X, y : ndarray
-        Training data.
-
-    X_test : ndarray
-        Images to predict.
+    X, y, X_test : ndarray
+        Training data, and the images to predict.
 
     predict_repeats : int
         Most predictions timed.
@@ -168,11 +165,9 @@ def _fit_and_predict_job(job, X_train, y_train, X_test, blas_threads, timing):
 def learning_curve(pipeline, data, *, n_validation, seed):
     """Train `pipeline`'s classifier once more, watching held-out images.
 
-    A stratified `n_validation` of the training set is held out; the
-    preprocessing is fitted on the rest, and the classifier is trained there
-    with ``fit(X, y, X_val=..., y_val=...)``, which records the loss and
-    accuracy on both parts after every epoch in ``history_``. The test set is
-    not used.
+    The pipeline is fitted on the training set less a stratified `n_validation`
+    of it, which ``fit(X_val=..., y_val=...)`` scores after every epoch in the
+    classifier's ``history_``. The test set is not used.
 
     Parameters
     ----------
@@ -181,10 +176,8 @@ def learning_curve(pipeline, data, *, n_validation, seed):
 
     data : BenchmarkData
 
-    n_validation : int
-
-    seed : int
-        Seed of the split.
+    n_validation, seed : int
+        Size and seed of the held-out split.
 
     Returns
     -------

@@ -60,7 +60,8 @@ def _frontier(results):
             ax.errorbar(
                 t, a, yerr=[[a - low], [high - a]], fmt="o", capsize=3, label=c["title"]
             )
-        order = [i for i in np.argsort(times) if pareto_front(times, accuracy)[i]]
+        on_front = pareto_front(times, accuracy)
+        order = [i for i in np.argsort(times) if on_front[i]]
         ax.step(
             times[order],
             accuracy[order],

@@ -3,6 +3,7 @@
 import json
 import os
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,8 @@ def write_outputs(results, output_dir, *, plots):
     files : list of str
         Paths of the files written.
     """
-    os.makedirs(output_dir, exist_ok=True)
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
     plot_files, skipped = [], "--no-plots was given"
     if plots:
         try:
@@ -56,11 +58,9 @@ def write_outputs(results, output_dir, *, plots):
     files = [JSON_FILE, CSV_FILE, REPORT_FILE, *plot_files]
     results["outputs"] = {"files": files, "plots": plot_files, "plots_skipped": skipped}
     text = json.dumps(results, indent=2, allow_nan=False, default=_json_default)
-    texts = {JSON_FILE: text + "\n", REPORT_FILE: _report(results)}
-    for name, text in texts.items():
-        with open(os.path.join(output_dir, name), "w", encoding="utf-8") as file:
-            file.write(text)
-    _csv_table(results).to_csv(os.path.join(output_dir, CSV_FILE), index=False)
+    (output / JSON_FILE).write_text(text + "\n", encoding="utf-8")
+    _csv_table(results).to_csv(output / CSV_FILE, index=False)
+    (output / REPORT_FILE).write_text(_report(results), encoding="utf-8")
     return [os.path.join(output_dir, name) for name in files]
 
 
