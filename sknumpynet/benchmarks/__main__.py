@@ -26,6 +26,7 @@ docs/benchmarks.md says how long a full run takes.
 
 
 def _parser():
+    """The argument parser of sknumpynet-bench."""
     parser = argparse.ArgumentParser(
         prog="sknumpynet-bench",
         description=DESCRIPTION,

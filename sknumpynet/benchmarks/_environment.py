@@ -106,7 +106,7 @@ def _version(distribution):
 
 
 @contextmanager
-def search_backend(backend, n_jobs, scheduler_address=None):
+def search_backend(backend, n_jobs, scheduler_address):
     """Set the joblib backend of the searches, starting a dask client if needed.
 
     Parameters
@@ -118,7 +118,7 @@ def search_backend(backend, n_jobs, scheduler_address=None):
         Parallel jobs; for dask without `scheduler_address`, the number of
         single-threaded workers of the local cluster started here.
 
-    scheduler_address : str, default=None
+    scheduler_address : str or None
         A running dask scheduler to use.
 
     Yields
