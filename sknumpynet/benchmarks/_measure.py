@@ -20,6 +20,7 @@ import joblib
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from ._progress import format_duration, stopwatch
@@ -73,9 +74,9 @@ def fit_and_predict(
     measured : dict
         ``fit_s`` and ``fit_cpu_s``, ``predict_s`` (median) and every run in
         ``predict_s_runs``, ``y_pred``, the pickled size ``model_bytes``,
-        ``n_iter`` and the messages of the fit's warnings.
+        ``n_iter``, the messages of the fit's warnings, and the same
+        predictions by ONNX Runtime (:func:`onnx_predictions`).
     """
-    runs = []
     with (
         threadpool_limits(limits=blas_threads, user_api="blas"),
         warnings.catch_warnings(record=True) as caught,
@@ -83,21 +84,92 @@ def fit_and_predict(
         warnings.simplefilter("always")
         with stopwatch() as fit:
             pipeline.fit(X, y)
-        while len(runs) < predict_repeats and sum(runs) < predict_budget_s:
-            with stopwatch() as predict:
-                y_pred = pipeline.predict(X_test)
-            runs.append(predict.wall)
+        runs, y_pred = timed_repeats(
+            lambda: pipeline.predict(X_test), predict_repeats, predict_budget_s
+        )
     n_iter = getattr(pipeline[-1], "n_iter_", None)
+    onnx = onnx_predictions(
+        pipeline, X_test, y_pred, blas_threads, predict_repeats, predict_budget_s
+    )
     return {
         "fit_s": fit.wall,
         "fit_cpu_s": fit.cpu,
         "predict_s": statistics.median(runs),
         "predict_s_runs": runs,
+        **onnx,
         "y_pred": y_pred,
         "model_bytes": len(pickle.dumps(pipeline, protocol=pickle.HIGHEST_PROTOCOL)),
         "n_iter": None if n_iter is None else np.asarray(n_iter).tolist(),
         "fit_warnings": sorted({str(w.message) for w in caught}),
     }
+
+
+def timed_repeats(call, repeats, budget_s):
+    """Wall seconds of up to `repeats` calls, none started past `budget_s` in all.
+
+    Returns
+    -------
+    runs : list of float
+    result : object
+        What the last call returned.
+    """
+    runs = []
+    while len(runs) < repeats and sum(runs) < budget_s:
+        with stopwatch() as took:
+            result = call()
+        runs.append(took.wall)
+    return runs, result
+
+
+def onnx_predictions(pipeline, X_test, y_pred, n_threads, repeats, budget_s):
+    """Time the fitted `pipeline`'s predictions by ONNX Runtime, if installed.
+
+    The pipeline is converted by skl2onnx (with sknumpynet's converter
+    registered) for inputs of `X_test`'s dtype and run with `n_threads` intra-op
+    threads (None: ONNX Runtime's default, every core).
+
+    Returns
+    -------
+    onnx : dict
+        ``predict_onnx_s`` (median of the runs, or None), ``onnx_agreement``
+        (share of labels equal to `y_pred`, or None) and ``onnx_note``, why there
+        is no figure when there is none.
+    """
+    try:
+        import onnxruntime
+        from skl2onnx import to_onnx
+
+        import sknumpynet.onnx  # noqa: F401  (registers the converter)
+    except ImportError:
+        return _no_onnx("the onnx extra is not installed")
+    # skl2onnx converts estimators, not the "passthrough" placeholder.
+    steps = [step for step in pipeline.steps if step[1] != "passthrough"]
+    model = steps[0][1] if len(steps) == 1 else Pipeline(steps)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graph = to_onnx(model, X_test[:1])
+    except Exception as exc:  # skl2onnx has no common error class
+        return _no_onnx(f"skl2onnx cannot convert it ({type(exc).__name__})")
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = n_threads or 0
+    session = onnxruntime.InferenceSession(
+        graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    feed = {session.get_inputs()[0].name: X_test}
+    label = session.get_outputs()[0].name
+    runs, (labels,) = timed_repeats(
+        lambda: session.run([label], feed), repeats, budget_s
+    )
+    return {
+        "predict_onnx_s": statistics.median(runs),
+        "onnx_agreement": float(np.mean(labels == y_pred)),
+        "onnx_note": "",
+    }
+
+
+def _no_onnx(note):
+    return {"predict_onnx_s": None, "onnx_agreement": None, "onnx_note": note}
 
 
 def run_jobs(jobs, data, *, n_processes, progress, **timing):

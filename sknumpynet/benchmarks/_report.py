@@ -18,7 +18,8 @@ REPORT_FILE = "report.md"
 BOOK_CH1_ACCURACY_TEXT = "about 95 %"
 CSV_COLUMNS = [
     "name", "title", "cv_mean", "cv_std", "test_accuracy", "test_accuracy_std",
-    "fit_s", "fit_s_std", "fit_cpu_s", "predict_s", "model_bytes", "one_core",
+    "fit_s", "fit_s_std", "fit_cpu_s", "predict_s", "predict_onnx_s",
+    "model_bytes", "one_core",
     "refit_shared_with",
 ]  # fmt: skip
 
@@ -167,6 +168,7 @@ def _main_table(results):
             "Predict (s)": _predict_text(
                 c["predict_s"], c["seeds"][0]["predict_s_runs"], repeats
             ),
+            "Predict, ONNX Runtime (s)": _onnx_text(c),
             "Model": _bytes_text(c["model_bytes"]),
             "Where": "worker, 1 thread" if c["one_core"] else "main process",
         }
@@ -182,7 +184,9 @@ def _main_table(results):
         "own), with the 95 % Wilson interval of the test set's sampling. Fit: "
         f"wall-clock seconds on all {data['n_train']} training images, mean over "
         "the seeds; Fit CPU: CPU seconds of that fit, all threads together. "
-        f"Predict: {_predict_rule(run['config'])}, of the test images. Where: fits "
+        f"Predict: {_predict_rule(run['config'])}, of the test images, by the "
+        "fitted pipeline and, where the onnx extra is installed, by ONNX Runtime "
+        "on the pipeline converted by skl2onnx, with as many threads. Where: fits "
         "in the main process use every BLAS thread, one at a time; one-core fits "
         "(libsvm, liblinear) run in worker processes of one BLAS thread, side by "
         f"side, {run['side_by_side_processes']} at a time. CV accuracy: the chosen "
@@ -387,6 +391,14 @@ def _cv_text(c, schedule):
     shared = f", in {c['cv_shared_with']}'s grid" if c["cv_shared_with"] else ""
     n_images = schedule[c["cv_round"] - 1]
     return f"{c['cv_mean']:.4f} ± {c['cv_std']:.4f} ({n_images} images{shared})"
+
+
+def _onnx_text(contender):
+    if contender["predict_onnx_s"] is None:
+        return f"— ({contender['onnx_note']})"
+    agreement = contender["onnx_agreement"]
+    same = "" if agreement == 1 else f", {100 * agreement:.2f} % of labels equal"
+    return f"{contender['predict_onnx_s']:.3g}{same}"
 
 
 def _predict_rule(config):

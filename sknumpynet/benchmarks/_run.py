@@ -387,6 +387,9 @@ def _row(contender, tuned, jobs, y_test):
         "fit_s_std": _std(fit_s),
         "fit_cpu_s": float(np.mean([m["fit_cpu_s"] for m in measured])),
         "predict_s": float(np.mean([m["predict_s"] for m in measured])),
+        **{
+            k: measured[0][k] for k in ("predict_onnx_s", "onnx_agreement", "onnx_note")
+        },
         "n_test": n_test,
         "model_bytes": measured[0]["model_bytes"],
         "n_iter": measured[0]["n_iter"],
