@@ -51,7 +51,7 @@ QUICK_N_TRAIN = 10_000
 QUICK_MAX_ITER = 2
 
 # Each transform with the most it may cost, in unaugmented epochs of (800,)
-# at batches of 128: the targets.
+# at batches of 128.
 AUGMENTATION_TARGETS = [(RandomShift(), 0.5), (ElasticDistortion(), 1.0)]
 
 # Hidden size and batch size of the networks whose epoch must not get slower
