@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
+from ._predictions import _check_image_shape
 from ._training_curve import _final_estimator
 
 
@@ -258,21 +259,9 @@ class HiddenUnitsDisplay:
         first_layer = np.asarray(estimator.coefs_[0])
         n_features, n_hidden = first_layer.shape
 
-        image_shape = tuple(image_shape)
-        if len(image_shape) != 2 or not all(
-            isinstance(size, Integral) and size > 0 for size in image_shape
-        ):
-            raise ValueError(
-                "image_shape must be (height, width), two positive ints; got "
-                f"{image_shape!r}."
-            )
-        n_pixels = image_shape[0] * image_shape[1]
-        if n_pixels != n_features:
-            raise ValueError(
-                f"image_shape={image_shape} has {n_pixels} pixels, but the "
-                f"estimator was fitted on {n_features} features (n_features_in_): "
-                "pass the (height, width) of the images it was trained on."
-            )
+        image_shape = _check_image_shape(
+            image_shape, n_features, features_of="the fitted estimator"
+        )
 
         if n_units is None:
             n_units = n_hidden

@@ -502,8 +502,11 @@ def _check_count(name, value, maximum, what):
         )
 
 
-def _check_image_shape(image_shape, n_features):
-    """`image_shape` as a tuple, checked against the number of features."""
+def _check_image_shape(image_shape, n_features, features_of="X"):
+    """`image_shape` as a tuple, checked against the number of features.
+
+    `features_of` names what has the `n_features`, for the error message.
+    """
     image_shape = tuple(image_shape)
     if len(image_shape) != 2 or not all(
         isinstance(size, Integral) and size > 0 for size in image_shape
@@ -515,8 +518,8 @@ def _check_image_shape(image_shape, n_features):
     n_pixels = image_shape[0] * image_shape[1]
     if n_pixels != n_features:
         raise ValueError(
-            f"image_shape={image_shape} has {n_pixels} pixels, but X has "
-            f"{n_features} features: pass the (height, width) of its images."
+            f"image_shape={image_shape} has {n_pixels} pixels, but {features_of} "
+            f"has {n_features} features: pass the (height, width) of its images."
         )
     return image_shape
 
