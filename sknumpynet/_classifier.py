@@ -283,11 +283,12 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     :class:`~sknumpynet.FeatureScaleWarning` when a feature's root mean square
     exceeds 50.
 
-    ``fit`` runs the matrix products of small networks on one BLAS thread,
-    where a second thread gains little and, on a busy machine, waits for a
-    core; larger ones use the threads BLAS has. A limit set around ``fit``
-    with :func:`threadpoolctl.threadpool_limits` or ``OPENBLAS_NUM_THREADS``
-    is kept.
+    Before training on data of a hundred mini-batches or more, ``fit`` times a
+    few trial steps with one BLAS thread and with all of them, and trains with
+    the faster: on an idle machine more threads shorten a step, on a busy one
+    they wait for a core that is not free. A limit set around ``fit`` with
+    :func:`threadpoolctl.threadpool_limits` or ``OPENBLAS_NUM_THREADS`` is
+    kept.
 
     With scikit-learn 1.9 or later the estimator accepts scikit-learn's
     callbacks (:mod:`sklearn.callback`) through ``set_callbacks``, directly
@@ -559,10 +560,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         """Train the epochs of this call and keep the optimiser's state."""
         rule = self._stopping_rule(self.early_stopping and not incremental)
         recorder = _training.EpochRecorder(self, validation, callbacks)
-        with threadpool_limits(_training.blas_threads(run), user_api="blas"):
-            ending = _training.run_epochs(
-                run, rule, recorder, n_epochs=1 if incremental else self.max_iter
-            )
+        n_epochs = 1 if incremental else self.max_iter
+        self._blas_threads = _training.choose_blas_threads(run, n_epochs)
+        with threadpool_limits(self._blas_threads, user_api="blas"):
+            ending = _training.run_epochs(run, rule, recorder, n_epochs=n_epochs)
         self.t_ = run.t
         self._learning_rate = rule.learning_rate
         self._no_improvement_count = rule.no_improvement_count

@@ -24,6 +24,7 @@ import enum
 import math
 import os
 import signal
+import statistics
 import threading
 import time
 import warnings
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
-from threadpoolctl import threadpool_info
+from threadpoolctl import ThreadpoolController
 
 from . import _core
 
@@ -51,10 +52,13 @@ ADAPTIVE_FLOOR = 1.0 / 128.0
 CHUNK_ROWS = 2048
 
 
-# Multiply-adds of the largest matrix product of a mini-batch below which a
-# second BLAS thread gains little: its share of the work is smaller than the
-# cost of waking it, and on a busy machine it waits for a core that is not free.
-BLAS_THREADING_MIN_WORK = 50_000_000
+# Timed trials with each BLAS thread count before training, after one warm-up
+# trial each, of a few consecutive steps, so that threads that spin between the
+# steps of a busy machine count; and the fewest mini-batches a run must have
+# for the trials to be worth their cost.
+THREAD_TRIALS = 4
+STEPS_PER_TRIAL = 3
+THREAD_TRIAL_MIN_BATCHES = 200
 
 
 @dataclass(frozen=True)
@@ -480,25 +484,56 @@ def _stop_requests():
         signal.signal(signal.SIGINT, previous)
 
 
-def blas_threads(run):
-    """The BLAS thread limit for the run's matrix products, or None for no limit.
+def choose_blas_threads(run, n_epochs):
+    """The BLAS thread limit under which the run's steps are faster now, or None.
 
-    One thread for networks whose per-batch products are small. A limit the
-    user already set (``threadpool_limits`` around ``fit``, or
-    ``OPENBLAS_NUM_THREADS``) shows as fewer threads than cores and is kept.
+    On an idle machine a second BLAS thread shortens a mini-batch step; on a
+    busy one it waits for a core that is not free, and the step takes several
+    times longer. So a few steps are timed with one thread and with every
+    thread, alternately, on copies of the parameters (training itself is not
+    touched), and the faster count is kept: 1, or None for no limit. A limit
+    the user set (``threadpool_limits`` around ``fit``, ``OPENBLAS_NUM_THREADS``)
+    shows as fewer threads than cores, and is kept, as it is for runs too short
+    for the trials to pay.
     """
-    largest_product = run.batch_size * max(w.size for w in run.params.coefs)
-    if largest_product >= BLAS_THREADING_MIN_WORK:
+    controller = ThreadpoolController().select(user_api="blas")
+    n_threads = max((info["num_threads"] for info in controller.info()), default=1)
+    n_batches = n_epochs * math.ceil(len(run.train_idx) / run.batch_size)
+    if n_threads < _n_cores() or n_threads == 1 or n_batches < THREAD_TRIAL_MIN_BATCHES:
         return None
-    n_cores = (
-        len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else os.cpu_count()
+    rows = run.train_idx[: run.batch_size]
+    X_batch, Y_batch = _dense(run.X[rows]), run.Y[rows]
+    row_scale = run.sample_scale[rows] / len(rows)
+    params = _core.unflatten_params(
+        run.params.flat.copy(), [w.shape for w in run.params.coefs]
     )
-    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
-    if any(info["num_threads"] < n_cores for info in blas):
-        return None
-    return 1
+    grads = _core.unflatten_params(
+        np.empty_like(params.flat), [w.shape for w in params.coefs]
+    )
+    velocity, options = run.velocity.copy(), run.options
+    rng = np.random.default_rng(0)  # the trials' dropout, not the run's
+    seconds = {1: [], n_threads: []}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for trial in range(2 * (THREAD_TRIALS + 1)):
+            limit = 1 if trial % 2 else n_threads
+            with controller.limit(limits=limit):
+                started = time.perf_counter()
+                for _ in range(STEPS_PER_TRIAL):
+                    _core.sgd_step(
+                        X_batch, Y_batch, row_scale, params, grads, velocity,
+                        loss=options.loss, out_activation=options.output_activation,
+                        l2=options.l2, learning_rate=0.0, momentum=options.momentum,
+                        nesterov=options.nesterov, dropout=options.dropout, rng=rng,
+                    )  # fmt: skip
+                seconds[limit].append(time.perf_counter() - started)
+    one, every = (statistics.median(seconds[n][1:]) for n in (1, n_threads))
+    return 1 if one < every else None
+
+
+def _n_cores():
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def warn_about_ending(ending, rule, estimator, *, incremental):

@@ -1,6 +1,7 @@
 """The training loop: augmentation, the cosine schedule, BLAS threads, callbacks."""
 
 import pickle
+import time
 import warnings
 
 import numpy as np
@@ -14,7 +15,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.fixes import parse_version
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from sknumpynet import SigmoidMLPClassifier, _classifier
+from sknumpynet import SigmoidMLPClassifier, _classifier, _core, _training
 from sknumpynet.augmentation import GaussianNoise, RandomShift
 
 
@@ -165,43 +166,83 @@ def test_partial_fit_past_max_iter_keeps_the_last_cosine_rate(digits):
 
 
 def _blas_threads_during_fit(monkeypatch, clf, X, y):
+    """The BLAS threads in force while the epochs run."""
     seen = []
-    real_step = _classifier._core.sgd_step
+    real_run_epochs = _training.run_epochs
 
-    def recording_step(*args, **kwargs):
-        if not seen:
-            seen.extend(
-                info["num_threads"]
-                for info in threadpool_info()
-                if info["user_api"] == "blas"
-            )
-        return real_step(*args, **kwargs)
+    def recording_run_epochs(*args, **kwargs):
+        seen.extend(
+            info["num_threads"]
+            for info in threadpool_info()
+            if info["user_api"] == "blas"
+        )
+        return real_run_epochs(*args, **kwargs)
 
-    monkeypatch.setattr(_classifier._core, "sgd_step", recording_step)
+    monkeypatch.setattr(_training, "run_epochs", recording_run_epochs)
     _fit_quietly(clf, X, y)
     return seen
 
 
-def test_small_networks_train_on_one_blas_thread(digits, monkeypatch):
+def _step_slower_with(n_threads_that_wait):
+    """An sgd_step that waits 2 ms when BLAS has ``n_threads_that_wait`` threads.
+
+    It stands for a machine where that thread count is slow: two threads on a
+    busy machine, one on an idle one.
+    """
+    real_step = _core.sgd_step
+
+    def step(*args, **kwargs):
+        blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+        if max(blas) == n_threads_that_wait:
+            time.sleep(0.002)
+        return real_step(*args, **kwargs)
+
+    return step
+
+
+needs_two_blas_threads = pytest.mark.skipif(
+    max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas") < 2,
+    reason="BLAS runs one thread here",
+)
+
+
+@needs_two_blas_threads
+@pytest.mark.parametrize("slow, chosen", [(2, [1]), (1, [2])])
+def test_fit_trains_with_the_blas_threads_that_step_faster(
+    digits, monkeypatch, slow, chosen
+):
     X, y, _, _ = digits
+    monkeypatch.setattr(_core, "sgd_step", _step_slower_with(slow))
+    # 60 mini-batches an epoch over four epochs: enough for the trial steps.
+    clf = SigmoidMLPClassifier(batch_size=10, max_iter=4, random_state=0)
     with threadpool_limits(2, user_api="blas"):
-        seen = _blas_threads_during_fit(
-            monkeypatch, SigmoidMLPClassifier(max_iter=1), X, y
-        )
-    assert seen and set(seen) == {1}
+        seen = _blas_threads_during_fit(monkeypatch, clf, X, y)
+    assert sorted(set(seen)) == chosen
+
+
+def test_the_thread_trials_leave_the_run_untouched(digits):
+    X, y, _, _ = digits
+    clf = SigmoidMLPClassifier(batch_size=10, dropout=0.2, random_state=0)
+    _fit_quietly(clf.set_params(max_iter=1), X, y)
+    run = clf._training_run(
+        X, clf._target_matrix(y, X.dtype), y, np.ones(len(y)), np.arange(len(y))
+    )
+    before = run.snapshot(), run.rng.get_state()[1].copy()
+    with threadpool_limits(2, user_api="blas"):
+        _training.choose_blas_threads(run, n_epochs=10)
+    np.testing.assert_array_equal(run.params.flat, before[0][0])
+    np.testing.assert_array_equal(run.velocity, before[0][1])
+    assert run.t == before[0][2]
+    np.testing.assert_array_equal(run.rng.get_state()[1], before[1])
 
 
 def test_a_users_blas_limit_is_kept(digits, monkeypatch):
     X, y, _, _ = digits
-    # A network whose products are large enough for every thread.
-    clf = SigmoidMLPClassifier((4000,), batch_size=300, max_iter=1)
-    before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
-    seen = _blas_threads_during_fit(monkeypatch, clf, X, y)
-    assert seen == before
-    if max(before) > 1:
-        with threadpool_limits(1, user_api="blas"):
-            seen = _blas_threads_during_fit(monkeypatch, clf, X, y)
-        assert set(seen) == {1}
+    monkeypatch.setattr(_core, "sgd_step", _step_slower_with(1))
+    clf = SigmoidMLPClassifier(batch_size=10, max_iter=4, random_state=0)
+    with threadpool_limits(1, user_api="blas"):
+        seen = _blas_threads_during_fit(monkeypatch, clf, X, y)
+    assert set(seen) == {1}
 
 
 # --------------------------------------------------------------- callbacks

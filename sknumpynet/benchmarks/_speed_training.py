@@ -25,10 +25,8 @@ from functools import partial
 from unittest import mock
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import SVC
-from threadpoolctl import threadpool_info
 
 from .. import SigmoidMLPClassifier, _training
 from ..augmentation import ElasticDistortion, RandomShift
@@ -57,10 +55,6 @@ AUGMENTATION_TARGETS = [(RandomShift(), 0.5), (ElasticDistortion(), 1.0)]
 # Hidden size and batch size of the networks whose epoch must not get slower
 # by fit's choice of BLAS threads; (100, 200) are the defaults.
 THREAD_CHOICE_NETWORKS = [(30, 128), (100, 128), (300, 128), (800, 128), (100, 200)]
-
-# Rows of the small fit that reads the BLAS threads in force: at least the
-# defaults' batch of 200, so that the batch size is that of the full fit.
-THREAD_PROBE_ROWS = 1000
 
 # Width of the figure's name, the first column of the table.
 NAME_WIDTH = 60
@@ -159,28 +153,15 @@ def busy_process():
 
 def all_blas_threads():
     """Turn off fit's choice of BLAS threads: every product may use them all."""
-    return mock.patch.object(_training, "BLAS_THREADING_MIN_WORK", 0)
+    return mock.patch.object(
+        _training, "choose_blas_threads", lambda run, n_epochs: None
+    )
 
 
-def blas_threads_in_fit(estimator, X, y):
-    """The BLAS threads in force while a clone of `estimator` trains on `X`.
-
-    Returns
-    -------
-    n_threads : int
-        The most threads any loaded BLAS library may use during the epochs.
-    """
-    seen = []
-    run_epochs = _training.run_epochs
-
-    def recording_run_epochs(*args, **kwargs):
-        blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
-        seen.append(max(info["num_threads"] for info in blas))
-        return run_epochs(*args, **kwargs)
-
-    with mock.patch.object(_training, "run_epochs", recording_run_epochs):
-        fit_quietly(clone(estimator).set_params(max_iter=1), X, y)
-    return seen[0]
+def fit_recording_threads(estimator, X, y, seen):
+    """Fit `estimator` and append the BLAS threads its fit chose to `seen`."""
+    fit_quietly(estimator, X, y)
+    seen.append("all" if estimator._blas_threads is None else estimator._blas_threads)
 
 
 def augment_in_chunks(augmentation, X, batch_size):
@@ -215,7 +196,8 @@ def busy_machine_figure(mnist, args):
     """8. The defaults' fit beside one busy process, against the idle machine."""
     X, _, y, _ = mnist
     clf = SigmoidMLPClassifier(random_state=0, max_iter=5)
-    fit = partial(fit_quietly, clf, X, y)
+    seen = []
+    fit = partial(fit_recording_threads, clf, X, y, seen)
     seconds = interleaved_medians(
         {"idle": fit, "busy": fit}, args.repeats, around={"busy": busy_process}
     )
@@ -224,21 +206,22 @@ def busy_machine_figure(mnist, args):
         seconds["busy"], seconds["idle"], "s", seconds["busy"] / seconds["idle"],
         lambda r: r <= 1.3,
     )  # fmt: skip
-    probe = X[:THREAD_PROBE_ROWS], y[:THREAD_PROBE_ROWS]
-    n_threads = blas_threads_in_fit(clf, *probe)
-    print(f"   BLAS threads of the defaults' fit: {n_threads}")
+    print(f"   BLAS threads chosen by the idle and busy fits: {seen}")
 
 
 def thread_choice_figures(mnist, args):
     """9. Each network's epoch with fit's BLAS threads, against all threads."""
     X, _, y, _ = mnist
-    probe = X[:THREAD_PROBE_ROWS], y[:THREAD_PROBE_ROWS]
     used = []
     for hidden, batch_size in THREAD_CHOICE_NETWORKS:
-        clf = ours(hidden, batch_size)
-        fit = partial(fit_quietly, clf, X, y)
+        clf, seen = ours(hidden, batch_size), []
         seconds = interleaved_medians(
-            {"chosen": fit, "all": fit}, args.repeats, around={"all": all_blas_threads}
+            {
+                "chosen": partial(fit_recording_threads, clf, X, y, seen),
+                "all": partial(fit_quietly, clf, X, y),
+            },
+            args.repeats,
+            around={"all": all_blas_threads},
         )
         row(
             f"9. s/epoch, chosen / all BLAS threads, h={hidden} b={batch_size} "
@@ -246,11 +229,8 @@ def thread_choice_figures(mnist, args):
             seconds["chosen"], seconds["all"], "s",
             seconds["chosen"] / seconds["all"], lambda r: r <= 1.1,
         )  # fmt: skip
-        n_chosen = blas_threads_in_fit(clf, *probe)
-        with all_blas_threads():
-            n_all = blas_threads_in_fit(clf, *probe)
-        used.append(f"h={hidden} b={batch_size}: {n_chosen}/{n_all}")
-    print("   BLAS threads, chosen/all: " + ", ".join(used))
+        used.append(f"h={hidden} b={batch_size}: {seen}")
+    print("   BLAS threads chosen by each timed fit: " + ", ".join(used))
 
 
 def thread_figures(mnist, args):
