@@ -433,11 +433,24 @@ def test_huge_learning_rate_never_gives_nan_probabilities(small_problem):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
+@pytest.fixture
+def python_sigint_handler():
+    """Python's own SIGINT handler, as in a terminal.
+
+    A shell that starts the tests in the background hands them SIGINT ignored.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.skipif(
     threading.current_thread() is not threading.main_thread(),
     reason="signals are delivered to the main thread only",
 )
-def test_ctrl_c_stops_after_the_current_mini_batch(small_problem, monkeypatch):
+def test_ctrl_c_stops_after_the_current_mini_batch(
+    small_problem, monkeypatch, python_sigint_handler
+):
     X, y = small_problem
     real_step = _classifier._core.sgd_step
     calls = []
