@@ -496,13 +496,15 @@ def choose_blas_threads(run, n_epochs):
     shows as fewer threads than cores, and is kept, as it is for runs too short
     for the trials to pay.
     """
+    n_batches = n_epochs * math.ceil(len(run.train_idx) / run.batch_size)
+    if n_batches < THREAD_TRIAL_MIN_BATCHES:
+        return None
     controller = ThreadpoolController().select(user_api="blas")
     n_threads = max((info["num_threads"] for info in controller.info()), default=1)
-    n_batches = n_epochs * math.ceil(len(run.train_idx) / run.batch_size)
-    if n_threads < _n_cores() or n_threads == 1 or n_batches < THREAD_TRIAL_MIN_BATCHES:
+    if n_threads < _n_cores() or n_threads == 1:
         return None
     rows = run.train_idx[: run.batch_size]
-    X_batch, Y_batch = _dense(run.X[rows]), run.Y[rows]
+    X_batch, Y_batch = run.X[rows], run.Y[rows]  # sparse stays sparse, as in training
     row_scale = run.sample_scale[rows] / len(rows)
     params = _core.unflatten_params(
         run.params.flat.copy(), [w.shape for w in run.params.coefs]
