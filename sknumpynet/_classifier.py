@@ -703,11 +703,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
 
     def _training_run(self, X, Y, y, sample_weight, train_idx):
         """The state of this call's training, around the estimator's weights."""
-        # An early-stopping split can leave the training part a sum of weights
-        # that the whole passed but training cannot divide by.
-        _checks.check_weight_range(
-            sample_weight[train_idx], X.dtype, self.alpha, self.class_weight is not None
-        )
+        if len(train_idx) < len(sample_weight):
+            # An early-stopping split can leave the training part a sum of
+            # weights that the whole passed but training cannot divide by.
+            _checks.check_weight_range(
+                sample_weight[train_idx],
+                X.dtype,
+                self.alpha,
+                self.class_weight is not None,
+            )
         n_effective = float(sample_weight[train_idx].sum())
         # Each sample's weight relative to the mean: all ones without weights.
         # Only training samples' scales are used, and they cannot overflow; a
