@@ -221,7 +221,7 @@ def run_epoch(run, order, learning_rate, stop_requested):
     augment_rng = _seeded_generator(run, options.augment is not None)
     cost_limit = run.cost_limit()
     logits = np.empty((len(order), run.Y.shape[1]), dtype=run.Y.dtype)
-    chunk_rows = max(1, CHUNK_ROWS // batch_size) * batch_size
+    chunk_rows = rows_per_chunk(batch_size)
     total_cost = 0.0
     for chunk_start in range(0, len(order), chunk_rows):
         rows = order[chunk_start : chunk_start + chunk_rows]
@@ -256,6 +256,11 @@ def run_epoch(run, order, learning_rate, stop_requested):
             if stop_requested:
                 raise KeyboardInterrupt
     return EpochResult(order, learning_rate, logits, total_cost / len(order))
+
+
+def rows_per_chunk(batch_size):
+    """Rows gathered and augmented at once: whole mini-batches, about CHUNK_ROWS."""
+    return max(1, CHUNK_ROWS // batch_size) * batch_size
 
 
 def _dense(X):

@@ -166,8 +166,7 @@ def fit_recording_threads(estimator, X, y, seen):
 
 def augment_in_chunks(augmentation, X, batch_size):
     """Distort every row of `X`, one chunk of mini-batches per call, as fit does."""
-    # The chunk that run_epoch gathers: whole batches, about CHUNK_ROWS rows.
-    chunk_rows = max(1, _training.CHUNK_ROWS // batch_size) * batch_size
+    chunk_rows = _training.rows_per_chunk(batch_size)
     rng = np.random.default_rng(0)
     for start in range(0, len(X), chunk_rows):
         augmentation.augment(X[start : start + chunk_rows], rng)
