@@ -64,42 +64,14 @@ SIGMOID_MLP_GRID = {
 class Contender:
     """A pipeline to compare, how it is tuned and how it is measured.
 
-    Attributes
-    ----------
-    name : str
-        Short identifier, used on the command line and in the results.
-
-    title : str
-        Name for people, used in the report.
-
-    pipeline : sklearn.pipeline.Pipeline
-        The unfitted pipeline, with the parameters that are not searched.
-
-    grid : dict or list of dict or None, default=None
-        The ``param_grid`` of the halving search; None for a pipeline that is
-        not tuned (a defaults row or a fixed recipe).
-
-    note : str, default=""
-        Why the pipeline and grid are what they are, for the report.
-
-    n_seeds : int, default=1
-        Fits on the training set, each with its own ``random_state``; the
-        report gives their mean and spread.
-
-    one_core : bool, default=False
-        Whether fit and predict use one core (libsvm, liblinear), so that two
-        such fits can run side by side, one per core, with the same timings.
-
-    fit_growth : float, default=1.0
-        About how fit time grows with the training set, ``n**fit_growth``: 1
-        for SGD with a fixed number of epochs, 2 for a kernel SVM. Only the
-        progress estimate uses it.
-
-    scaling : bool, default=False
-        Whether to measure time and accuracy against the training-set size.
-
-    learning_curve : bool, default=False
-        Whether to train once more watching a held-out validation set.
+    ``name`` is used on the command line and in the results, ``title`` in the
+    report, ``note`` says there why the pipeline and grid are what they are.
+    ``grid`` is the halving search's ``param_grid``, None for an untuned row;
+    ``n_seeds`` fits are made on the training set, each with its own
+    ``random_state``. ``one_core`` fits (libsvm, liblinear) run side by side,
+    one per core. ``fit_growth`` is about how fit time grows with the training
+    set (``n**fit_growth``; only the progress estimate uses it). ``scaling`` and
+    ``learning_curve`` ask for those studies.
     """
 
     name: str
@@ -115,25 +87,12 @@ class Contender:
 
 
 def make_contenders(*, gamma_scale, seed, dataset="mnist"):
-    """Build every contender.
+    """Build every contender, with `seed` as every ``random_state``.
 
-    Parameters
-    ----------
-    gamma_scale : float
-        ``1 / (n_features * X.var())`` on the tuning set: what
-        ``SVC(gamma="scale")`` uses. The SVC grid's gammas are multiples of it,
-        so that one grid fits images of any size.
-
-    seed : int
-        ``random_state`` of every estimator that draws random numbers.
-
-    dataset : str, default="mnist"
-        On MNIST and Fashion-MNIST, the network's grid also searches its
-        recipe's distortion, and the recipe is a row of its own.
-
-    Returns
-    -------
-    contenders : list of Contender
+    The SVC grid's gammas are multiples of `gamma_scale` (what
+    ``gamma="scale"`` uses on the tuning set), so that one grid fits images of
+    any size. On a `dataset` with a recipe, the network's grid also searches
+    the recipe's distortion, and the recipe is a row of its own.
     """
     gammas = ["scale", *(float(f"{m * gamma_scale:.3g}") for m in (2, 3))]
     recipe = benchmark_recipe(dataset)
@@ -244,32 +203,14 @@ def _recipe_contender(recipe, seed):
 
 
 def pipeline_key(pipeline):
-    """What makes two pipelines the same model: their steps and parameters.
-
-    Parameters
-    ----------
-    pipeline : Pipeline
-
-    Returns
-    -------
-    key : str
-    """
+    """A string that is equal for two pipelines of the same steps and parameters."""
     steps = [type(step).__qualname__ for _, step in pipeline.steps]
     params = {key: repr(value) for key, value in step_params(pipeline).items()}
     return json.dumps([steps, params], sort_keys=True)
 
 
 def step_params(pipeline):
-    """Every parameter of the pipeline's steps, such as ``clf__alpha``.
-
-    Parameters
-    ----------
-    pipeline : Pipeline
-
-    Returns
-    -------
-    params : dict
-    """
+    """Every parameter of the pipeline's steps, such as ``clf__alpha``."""
     return {
         key: value
         for key, value in pipeline.get_params(deep=True).items()
@@ -278,16 +219,7 @@ def step_params(pipeline):
 
 
 def params_text(params):
-    """``"C=10, gamma=0.027"``: parameters without their step prefix, or "defaults".
-
-    Parameters
-    ----------
-    params : dict
-
-    Returns
-    -------
-    text : str
-    """
+    """``"C=10, gamma=0.027"``: parameters without their step prefix, or "defaults"."""
     return (
         ", ".join(f"{k.split('__')[-1]}={v}" for k, v in params.items()) or "defaults"
     )

@@ -11,7 +11,7 @@ DATASETS = ("mnist", "fashion-mnist", "digits")
 
 @dataclass
 class BenchmarkData:
-    """Training and test sets of a run, and where they come from."""
+    """Training and test sets of a run, in pixels of [0, 1], and their source."""
 
     name: str
     X_train: np.ndarray
@@ -23,37 +23,18 @@ class BenchmarkData:
 
 
 def load_benchmark_data(dataset, *, n_train, n_test, seed, data_home):
-    """Load the training and test sets of a run, in pixels of [0, 1].
+    """Load `dataset`, keeping stratified subsets of `n_train` and `n_test` images.
 
-    MNIST and Fashion-MNIST come with their official split (60,000 training
-    and 10,000 test images); digits is split 75 % / 25 %, stratified.
-
-    Parameters
-    ----------
-    dataset : {"mnist", "fashion-mnist", "digits"}
-
-    n_train, n_test : int or None
-        Sizes of stratified random subsets to use; None for the whole sets.
-
-    seed : int
-        Seed of the subsets and of digits' split.
-
-    data_home : str or None
-        Data folder of :mod:`sknumpynet.datasets`.
-
-    Returns
-    -------
-    data : BenchmarkData
+    MNIST and Fashion-MNIST keep their official split; digits is split 75/25,
+    stratified. None sizes keep whole sets; `data_home` is that of
+    :mod:`sknumpynet.datasets`.
     """
     if dataset == "digits":
         digits = load_digits()
         X_train, X_test, y_train, y_test = train_test_split(
-            (digits.data / 16).astype(np.float32),
-            digits.target,
-            test_size=0.25,
-            stratify=digits.target,
-            random_state=seed,
-        )
+            (digits.data / 16).astype(np.float32), digits.target, test_size=0.25,
+            stratify=digits.target, random_state=seed,
+        )  # fmt: skip
         names = digits.target_names
         source = "sklearn.datasets.load_digits, pixels / 16, 75/25 stratified split"
     else:
@@ -74,21 +55,10 @@ def load_benchmark_data(dataset, *, n_train, n_test, seed, data_home):
 
 
 def stratified_subset(y, size, seed):
-    """Rows of a stratified random subset of `size` labels, or of all of them.
+    """Rows of a stratified random subset of `size` labels of `y`.
 
-    Parameters
-    ----------
-    y : ndarray of shape (n_samples,)
-
-    size : int or None
-        None, or `size` >= ``len(y)``, selects every row.
-
-    seed : int
-
-    Returns
-    -------
-    rows : ndarray of int or slice
-        ``slice(None)`` for every row, so that indexing gives a view, not a copy.
+    ``slice(None)`` when `size` is None or covers `y`, so that indexing gives
+    a view rather than a copy.
     """
     if size is None or size >= len(y):
         return slice(None)

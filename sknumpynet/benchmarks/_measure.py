@@ -3,11 +3,12 @@
 A fit is timed once, wall-clock and CPU. Predictions of the same images are
 repeated up to ``predict_repeats`` times, fewer once they have taken
 ``predict_budget_s`` seconds together (an RBF SVC predicts 10,000 MNIST test
-images in minutes, a network in milliseconds); the median is kept with every
-run. Networks use every BLAS thread, so their fits run in this process one at a
-time; single-threaded fits (libsvm, liblinear) run side by side in worker
-processes of one BLAS thread each, one per core, which leaves each fit's own
-time unchanged.
+images in a minute, a network in milliseconds); the median is kept with every
+run, and ONNX Runtime's predictions are timed alike when the pipeline's own
+took less than the budget. Networks use every BLAS thread, so their fits run
+in this process one at a time; single-threaded fits (libsvm, liblinear) run
+side by side in worker processes of one BLAS thread each, one per core, which
+leaves each fit's own time unchanged.
 """
 
 import math
@@ -50,32 +51,13 @@ class Job:
 def fit_and_predict(
     pipeline, X, y, X_test, *, predict_repeats, predict_budget_s, blas_threads=None
 ):
-    """Fit `pipeline` once and predict `X_test`, timing both.
+    """Fit `pipeline` in place on `X`, `y` and predict `X_test`, timing both.
 
-    Parameters
-    ----------
-    pipeline : Pipeline
-        Unfitted; it is fitted in place.
-
-    X, y, X_test : ndarray
-        Training data, and the images to predict.
-
-    predict_repeats : int
-        Most predictions timed.
-
-    predict_budget_s : float
-        No prediction is started once they have taken this long together.
-
-    blas_threads : int, default=None
-        BLAS threads of the fit and predictions; None leaves them as they are.
-
-    Returns
-    -------
-    measured : dict
-        ``fit_s`` and ``fit_cpu_s``, ``predict_s`` (median) and every run in
-        ``predict_s_runs``, ``y_pred``, the pickled size ``model_bytes``,
-        ``n_iter``, the messages of the fit's warnings, and the same
-        predictions by ONNX Runtime (:func:`onnx_predictions`).
+    `blas_threads` limits the BLAS threads of both (None leaves them be).
+    Returns ``fit_s`` and ``fit_cpu_s``, ``predict_s`` (median) and every run
+    in ``predict_s_runs``, ``y_pred``, the pickled size ``model_bytes``,
+    ``n_iter``, the messages of the fit's warnings, and the same predictions
+    by ONNX Runtime (:func:`onnx_predictions`).
     """
     with (
         threadpool_limits(limits=blas_threads, user_api="blas"),
@@ -88,9 +70,12 @@ def fit_and_predict(
             lambda: pipeline.predict(X_test), predict_repeats, predict_budget_s
         )
     n_iter = getattr(pipeline[-1], "n_iter_", None)
-    onnx = onnx_predictions(
-        pipeline, X_test, y_pred, blas_threads, predict_repeats, predict_budget_s
-    )
+    if sum(runs) < predict_budget_s:
+        onnx = onnx_predictions(
+            pipeline, X_test, y_pred, blas_threads, predict_repeats, predict_budget_s
+        )
+    else:
+        onnx = _no_onnx(f"not timed: its own took {format_duration(runs[0])}")
     return {
         "fit_s": fit.wall,
         "fit_cpu_s": fit.cpu,
@@ -105,13 +90,9 @@ def fit_and_predict(
 
 
 def timed_repeats(call, repeats, budget_s):
-    """Wall seconds of up to `repeats` calls, none started past `budget_s` in all.
+    """Time up to `repeats` calls, none started once they took `budget_s` in all.
 
-    Returns
-    -------
-    runs : list of float
-    result : object
-        What the last call returned.
+    Returns the wall seconds of each call, and what the last one returned.
     """
     runs = []
     while len(runs) < repeats and sum(runs) < budget_s:
@@ -124,16 +105,11 @@ def timed_repeats(call, repeats, budget_s):
 def onnx_predictions(pipeline, X_test, y_pred, n_threads, repeats, budget_s):
     """Time the fitted `pipeline`'s predictions by ONNX Runtime, if installed.
 
-    The pipeline is converted by skl2onnx (with sknumpynet's converter
-    registered) for inputs of `X_test`'s dtype and run with `n_threads` intra-op
-    threads (None: ONNX Runtime's default, every core).
-
-    Returns
-    -------
-    onnx : dict
-        ``predict_onnx_s`` (median of the runs, or None), ``onnx_agreement``
-        (share of labels equal to `y_pred`, or None) and ``onnx_note``, why there
-        is no figure when there is none.
+    The pipeline is converted by skl2onnx (with sknumpynet's converter) for
+    inputs of `X_test`'s dtype and run with `n_threads` intra-op threads (None:
+    every core). Returns ``predict_onnx_s`` (median of the runs),
+    ``onnx_agreement`` (share of labels equal to `y_pred`) and ``onnx_note``,
+    why there is no figure when there is none.
     """
     try:
         import onnxruntime
@@ -173,23 +149,11 @@ def _no_onnx(note):
 
 
 def run_jobs(jobs, data, *, n_processes, progress, **timing):
-    """Run `jobs`, one-core ones side by side in worker processes, others here.
+    """Run `jobs`, storing each one's ``measured``: one-core ones side by side.
 
-    Parameters
-    ----------
-    jobs : list of Job
-        Each gets its ``measured``.
-
-    data : BenchmarkData
-
-    n_processes : int
-        Worker processes of the one-core jobs, one BLAS thread each.
-
-    progress : Progress
-        Where to note each finished job.
-
-    **timing : dict
-        ``predict_repeats`` and ``predict_budget_s`` of :func:`fit_and_predict`.
+    One-core jobs run in `n_processes` worker processes of one BLAS thread
+    each, the others here; `progress` notes each one as it ends. `timing`
+    holds ``predict_repeats`` and ``predict_budget_s``.
     """
     for job, measured in _measured(jobs, data, n_processes, timing):
         y_test = data.y_test[job.test_rows]
@@ -237,25 +201,11 @@ def _fit_and_predict_job(job, X_train, y_train, X_test, blas_threads, timing):
 def learning_curve(pipeline, data, *, n_validation, seed):
     """Train `pipeline`'s classifier once more, watching held-out images.
 
-    The pipeline is fitted on the training set less a stratified `n_validation`
-    of it, which ``fit(X_val=..., y_val=...)`` scores after every epoch in the
-    classifier's ``history_``. The test set is not used.
-
-    Parameters
-    ----------
-    pipeline : Pipeline
-        Unfitted, ending with a SigmoidMLPClassifier.
-
-    data : BenchmarkData
-
-    n_validation, seed : int
-        Size and seed of the held-out split.
-
-    Returns
-    -------
-    curve : dict
-        ``history`` (one dict per epoch), ``n_fit``, ``n_validation``, the
-        best epoch and its validation accuracy, and the wall time.
+    The pipeline is fitted on the training set less a stratified
+    `n_validation` of it, which ``fit(X_val=..., y_val=...)`` scores after every
+    epoch in ``history_``; the test set is not used. Returns ``history``,
+    ``n_fit``, ``n_validation``, the best epoch and its validation accuracy,
+    and the wall time.
     """
     X_fit, X_val, y_fit, y_val = train_test_split(
         data.X_train, data.y_train, test_size=n_validation,

@@ -28,17 +28,6 @@ N_ROUNDS = 3
 def halving_schedule(n_images):
     """Images of each round: a third of the next, the last at most `n_images`.
 
-    Parameters
-    ----------
-    n_images : int
-        Size of the tuning set.
-
-    Returns
-    -------
-    schedule : list of int
-
-    Examples
-    --------
     >>> halving_schedule(30_006)
     [3334, 10002, 30006]
     """
@@ -49,26 +38,12 @@ def halving_schedule(n_images):
 def tune(contender, X, y, folds, *, seed):
     """Successive halving over the grid of `contender`, on joblib's current backend.
 
-    Parameters
-    ----------
-    contender : Contender
-        Its ``grid`` needs at least ``FACTOR ** (N_ROUNDS - 1)`` candidates.
-
-    X, y : ndarray
-        The tuning set.
-
-    folds : list of (ndarray, ndarray)
-        Training and validation rows of each fold, the same for everyone.
-
-    seed : int
-        Seed of the rounds' draws of images.
-
-    Returns
-    -------
-    search : dict
-        ``best_params``, the best candidate's CV scores in the last round it
-        reached, each round's size, candidates, best score and compute time,
-        every candidate's scores, and the wall time.
+    Every contender gets the same `folds` of the tuning set `X`, `y` and the
+    same `seed` for the rounds' draws of images; its grid needs at least
+    ``FACTOR ** (N_ROUNDS - 1)`` candidates. Returns ``best_params``, the best
+    candidate's CV scores in the last round it reached, each round's size,
+    candidates, best score and compute time, every candidate's scores, and the
+    wall time.
     """
     n_candidates = len(ParameterGrid(contender.grid))
     if n_candidates < FACTOR ** (N_ROUNDS - 1):
@@ -88,6 +63,9 @@ def tune(contender, X, y, folds, *, seed):
         cv=folds,
         scoring="accuracy",
         refit=False,
+        # Training scores are not reported, and an SVC predicting its own
+        # training folds costs as much as its fit.
+        return_train_score=False,
         random_state=seed,
     )
     with stopwatch() as took, warnings.catch_warnings():
@@ -148,21 +126,11 @@ def _round(r, n_images, candidates, train_share, n_folds):
 
 
 def shared_cv(contender, searches):
-    """The CV scores of `contender`'s pipeline as a candidate of another grid.
+    """The CV scores of untuned `contender`'s pipeline as a candidate of a grid.
 
-    Parameters
-    ----------
-    contender : Contender
-        An untuned contender, such as a defaults row.
-
-    searches : dict
-        ``{name: (Contender, search)}`` of the tuned contenders.
-
-    Returns
-    -------
-    cv : dict
-        The candidate's scores in the last round it reached, and the name of
-        the grid in ``cv_shared_with``; all None when no grid holds it.
+    `searches` maps the tuned contenders' names to ``(Contender, search)``.
+    The scores come from the last round the candidate reached, with the grid's
+    name in ``cv_shared_with``; all None when no grid holds it.
     """
     key = pipeline_key(contender.pipeline)
     for name, (tuned, search) in searches.items():
