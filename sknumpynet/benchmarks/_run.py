@@ -1,18 +1,18 @@
 """The run: its configuration, the order of its steps, and what it records.
 
-Tuning runs on the joblib backend the user chose. Then every row is fitted on
-the whole training set and tested, once per seed; the tuned SigmoidMLP is
-trained once more watching held-out images (the learning curve); and the
-scaling contenders are fitted on subsets of growing size, each size a fit of
-its own. Fits that use every BLAS thread run in this process one at a time,
-one-core fits side by side, one per core (see ``_measure``). Small timed fits
-before the tuning, and the tuning's own timings, give the time left.
+Small timed fits of each contender give the time left. Tuning runs on the
+joblib backend the user chose. Then every row is fitted on the whole training
+set and tested, once per seed; the tuned SigmoidMLP is trained once more
+watching held-out images (the learning curve); and the scaling contenders are
+fitted on subsets of growing size. Fits that use every BLAS thread run in this
+process one at a time, one-core fits side by side (see ``_measure``).
 """
 
 import math
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from functools import partial
 
 import joblib
 import numpy as np
@@ -58,13 +58,9 @@ class Config:
 
 # The sizes of --quick, which the options given override.
 QUICK = dict(
-    n_train=3_000,
-    n_test=2_000,
-    cv_subset=1_800,
-    scaling_sizes=(300, 1_000, 3_000),
-    scaling_test_size=500,
-    validation_size=500,
-)
+    n_train=3_000, n_test=2_000, cv_subset=1_800, scaling_sizes=(300, 1_000, 3_000),
+    scaling_test_size=500, validation_size=500,
+)  # fmt: skip
 
 
 def run_benchmark(config, progress, command):
@@ -106,16 +102,15 @@ def run_benchmark(config, progress, command):
             gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
         )
         wanted = config.contenders or [c.name for c in contenders]
-        contenders = [c for c in contenders if c.name in wanted]
-        plan = _Plan(contenders, data, config, len(y_cv))
-        progress.plan([math.nan] * (1 + len(plan.tuned) + len(plan.steps())))
-        progress.step("time small fits of each contender, to estimate the time left")
-        plan.calibrate()
+        plan = _Plan(
+            [c for c in contenders if c.name in wanted], data, config, X_cv, y_cv
+        )
+        plan.run(progress, 1)  # the calibration
         with search_backend(
             config.backend, config.n_jobs, config.scheduler_address
         ) as backend:
-            searches = plan.tune(X_cv, y_cv, progress)
-        curve = plan.measure(progress)
+            plan.run(progress, len(plan.tuned))
+        plan.run(progress)
         progress.end_step()
     data_record = {
         "name": data.name, "source": data.source, "n_train": len(data.y_train),
@@ -124,9 +119,8 @@ def run_benchmark(config, progress, command):
         "cv_folds": config.cv_folds, "halving_factor": FACTOR,
         "halving_schedule": plan.schedule, "gamma_scale": gamma_scale,
     }  # fmt: skip
-    tuned = {c.name: (c, searches[c.name]) for c in plan.tuned}
-    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in contenders]
-    scaling = [_scaling(name, jobs) for name, jobs in plan.scaling.items()]
+    tuned = {c.name: (c, plan.searches[c.name]) for c in plan.tuned}
+    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in plan.contenders]
     run = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -140,25 +134,79 @@ def run_benchmark(config, progress, command):
     }
     return {
         "schema_version": 2, "run": run, "environment": describe_environment(),
-        "data": data_record, "contenders": rows, "learning_curve": curve,
-        "scaling": scaling,
+        "data": data_record, "contenders": rows, "learning_curve": plan.curve,
+        "scaling": [_scaling(name, jobs) for name, jobs in plan.scaling.items()],
     }  # fmt: skip
 
 
 class _Plan:
-    """The fits of a run, grouped into steps, and the time each should take."""
+    """The steps after the loading, each with its estimated seconds and action."""
 
-    def __init__(self, contenders, data, config, n_tuning):
+    def __init__(self, contenders, data, config, X_cv, y_cv):
         self.contenders, self.data, self.config = contenders, data, config
+        self.X_cv, self.y_cv = X_cv, y_cv
+        cv = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
+        self.folds = list(cv.split(X_cv, y_cv))
         self.tuned = [c for c in contenders if c.grid is not None]
-        self.schedule = halving_schedule(n_tuning)
+        self.schedule = halving_schedule(len(y_cv))
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
         self.side_by_side = f"one-core fits, {self.n_processes} at a time"
-        self.costs, self.best_params = {}, {}
+        unknown = _Cost(1, math.nan, 1, math.nan, 1.0)  # until the calibration
+        self.costs = {c.name: unknown for c in contenders}
+        self.searches, self.curve, self.n_done = {}, None, 0
         self._make_jobs()
 
-    def calibrate(self):
+    def run(self, progress, n_steps=None):
+        """Run the next `n_steps` steps (all those left by default).
+
+        Each starts with the estimates of the steps left, which every tuning
+        changes: the fits after it use its best parameters.
+        """
+        stop = len(self.steps()) if n_steps is None else self.n_done + n_steps
+        while self.n_done < stop:
+            steps = self.steps()[self.n_done :]
+            progress.plan([seconds for _, seconds, _ in steps])
+            progress.step(steps[0][0])
+            steps[0][2](progress)
+            self.n_done += 1
+
+    def steps(self):
+        """``(title, estimated seconds, action)`` of every step, in order.
+
+        The calibration, the tunings, each contender's fits on the training
+        set, then the learning curves and the scaling studies that run here,
+        then the one-core fits.
+        """
+        for job in self.jobs:
+            job.estimate_s = self.costs[job.contender](job.n_train, job.n_test)
+        here = [c for c in self.contenders if not c.one_core]
+        rounds = ", ".join(map(str, self.schedule))
+        n_fit = len(self.data.y_train) - self.n_validation
+        calibration = "time small fits of each contender, to estimate the time left"
+        steps = [(calibration, math.nan, self._calibrate)]
+        steps += [
+            (f"{c.name}: successive halving, rounds of {rounds} images",
+             self._tuning_s(c), partial(self._tune, c))
+            for c in self.tuned
+        ]  # fmt: skip
+        steps += [self._fits(f"{c.name}: fits on the training set") for c in here]
+        steps += [
+            (f"{c.name}: learning curve, {self.n_validation} images held out",
+             self.costs[c.name](n_fit, self.n_validation),
+             partial(self._learning_curve, c.name))
+            for c in here if c.learning_curve
+        ]  # fmt: skip
+        steps += [
+            self._fits(f"{c.name}: scaling study")
+            for c in here
+            if c.name in self.scaling
+        ]
+        if len(here) < len(self.contenders):
+            steps.append(self._fits(self.side_by_side))
+        return steps
+
+    def _calibrate(self, progress):
         """Time small fits of each contender and, with a grid, of two candidates.
 
         The candidates of a grid can differ in cost many times over.
@@ -166,72 +214,26 @@ class _Plan:
         data, seed = self.data, self.config.seed
         n, m = min(2_000, len(data.y_train) // 4), min(500, len(data.y_test))
         for c in self.contenders:
-            candidates = [{}]
-            if c.grid is not None:
-                candidates += ParameterSampler(c.grid, 2, random_state=seed)
+            sampled = ParameterSampler(c.grid, 2, random_state=seed) if c.grid else []
             timed = [
                 fit_and_predict(
                     clone(c.pipeline).set_params(**params), data.X_train[:n],
                     data.y_train[:n], data.X_test[:m], predict_repeats=1,
                     predict_budget_s=math.inf,
                 )
-                for params in candidates
+                for params in [{}, *sampled]
             ]  # fmt: skip
             fit_s = np.mean([t["fit_s"] for t in timed])
             predict_s = np.mean([t["predict_s"] for t in timed])
             self.costs[c.name] = _Cost(n, fit_s, m, predict_s, c.fit_growth)
 
-    def tune(self, X, y, progress):
-        """Tune every contender with a grid, a step each; ``{name: search}``."""
-        seed = self.config.seed
-        cv = StratifiedKFold(self.config.cv_folds, shuffle=True, random_state=seed)
-        folds = list(cv.split(X, y))
-        rounds = ", ".join(map(str, self.schedule))
-        searches = {}
-        for i, contender in enumerate(self.tuned):
-            progress.plan(self.estimates(self.tuned[i:]))
-            progress.step(
-                f"{contender.name}: successive halving, rounds of {rounds} images"
-            )
-            search = searches[contender.name] = tune(contender, X, y, folds, seed=seed)
-            self._tuned_with(contender, search)
-            for r in search["rounds"]:
-                progress.note(
-                    f"round {r['round']}: {r['n_candidates']} candidate(s) on "
-                    f"{r['n_images']} images, best CV accuracy {r['best_cv']:.4f}"
-                )
-            progress.note(f"best: {params_text(search['best_params'])}")
-        return searches
-
-    def measure(self, progress):
-        """Run every step after the tuning, storing each job's measures; the curve."""
-        progress.plan(self.estimates([]))
-        curve = None
-        for title, jobs, curve_of in self.steps():
-            progress.step(title)
-            if curve_of is not None:
-                curve = learning_curve(
-                    clone(self.rows[curve_of][0].pipeline), self.data,
-                    n_validation=self.n_validation, seed=self.config.seed,
-                )  # fmt: skip
-                progress.note(
-                    f"best validation accuracy {curve['best_val_accuracy']:.4f} "
-                    f"after epoch {curve['best_epoch']}"
-                )
-                continue
-            if not jobs:
-                progress.note("its fits are those of an identical row, made before")
-            run_jobs(
-                jobs, self.data, n_processes=self.n_processes, progress=progress,
-                predict_repeats=self.config.predict_repeats,
-                predict_budget_s=self.config.predict_budget_s,
-            )  # fmt: skip
-        return curve
-
-    def _tuned_with(self, contender, search):
-        """Use the best parameters of `search`, and the cost of its last round."""
-        self.best_params[contender.name] = params = search["best_params"]
-        top = search["rounds"][-1]
+    def _tune(self, contender, progress):
+        """Tune `contender`; the fits after use its best parameters, and their cost."""
+        search = tune(
+            contender, self.X_cv, self.y_cv, self.folds, seed=self.config.seed
+        )
+        self.searches[contender.name] = search
+        params, top = search["best_params"], search["rounds"][-1]
         best = next(c for c in search["candidates"][::-1] if c["params"] == params)
         n_fit = top["n_train_per_fold"]
         self.costs[contender.name] = _Cost(
@@ -239,6 +241,51 @@ class _Plan:
             contender.fit_growth,
         )  # fmt: skip
         self._make_jobs()
+        for r in search["rounds"]:
+            progress.note(
+                f"round {r['round']}: {r['n_candidates']} candidate(s) on "
+                f"{r['n_images']} images, best CV accuracy {r['best_cv']:.4f}"
+            )
+        progress.note(f"best: {params_text(params)}")
+
+    def _tuning_s(self, contender):
+        """Estimated seconds of the rounds of `contender`'s search, on every fold."""
+        n_candidates, k = len(ParameterGrid(contender.grid)), self.config.cv_folds
+        cost = self.costs[contender.name]
+        seconds = sum(
+            math.ceil(n_candidates / FACTOR**r) * k * cost(n * (k - 1) / k, n / k)
+            for r, n in enumerate(self.schedule)
+        )
+        return seconds / self.n_processes
+
+    def _fits(self, title):
+        """The step that measures the jobs of `title`."""
+        jobs = [job for job in self.jobs if job.step == title]
+        seconds = [job.estimate_s for job in jobs]
+        if title == self.side_by_side:  # the cores share these fits
+            seconds = [max(max(seconds), sum(seconds) / self.n_processes)]
+        return title, sum(seconds), partial(self._run_jobs, jobs)
+
+    def _run_jobs(self, jobs, progress):
+        """Measure `jobs`, which an identical row may have left empty."""
+        if not jobs:
+            progress.note("its fits are those of an identical row, made before")
+        run_jobs(
+            jobs, self.data, n_processes=self.n_processes, progress=progress,
+            predict_repeats=self.config.predict_repeats,
+            predict_budget_s=self.config.predict_budget_s,
+        )  # fmt: skip
+
+    def _learning_curve(self, name, progress):
+        """Train the row's pipeline once more, watching held-out images."""
+        self.curve = learning_curve(
+            clone(self.rows[name][0].pipeline), self.data,
+            n_validation=self.n_validation, seed=self.config.seed,
+        )  # fmt: skip
+        progress.note(
+            f"best validation accuracy {self.curve['best_val_accuracy']:.4f} "
+            f"after epoch {self.curve['best_epoch']}"
+        )
 
     def _make_jobs(self):
         """Every fit to measure with the best parameters known, identical ones once.
@@ -247,23 +294,23 @@ class _Plan:
         of its scaling study; each job names its step.
         """
         config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
-        self.jobs, self.rows, self.scaling, seen = [], {}, {}, {}
+        self.rows, self.scaling, seen = {}, {}, {}
         test_rows = stratified_subset(y_test, config.scaling_test_size, config.seed)
         n_scaling_test = min(config.scaling_test_size, len(y_test))
         sizes = sorted({n for n in config.scaling_sizes if n <= len(y_train)})
         for c in self.contenders:
-            pipeline = clone(c.pipeline).set_params(**self.best_params.get(c.name, {}))
+            params = self.searches.get(c.name, {}).get("best_params", {})
+            pipeline = clone(c.pipeline).set_params(**params)
             step = f"{c.name}: fits on the training set"
             step = self.side_by_side if c.one_core else step
-            self.rows[c.name] = []
-            for seed in range(config.seed, config.seed + c.n_seeds):
-                seeded = _with_seed(clone(pipeline), seed)
-                key = pipeline_key(seeded)
-                if key not in seen:
-                    seen[key] = Job(c.name, step, seeded, c.one_core, len(y_train),
-                                    len(y_test), seed=seed)  # fmt: skip
-                    self.jobs.append(seen[key])
-                self.rows[c.name].append(seen[key])
+            self.rows[c.name] = [
+                seen.setdefault(
+                    pipeline_key(seeded := _with_seed(clone(pipeline), seed)),
+                    Job(c.name, step, seeded, c.one_core, len(y_train), len(y_test),
+                        seed=seed),
+                )
+                for seed in range(config.seed, config.seed + c.n_seeds)
+            ]  # fmt: skip
             if c.scaling and len(sizes) > 1:
                 step = self.side_by_side if c.one_core else f"{c.name}: scaling study"
                 self.scaling[c.name] = [
@@ -272,52 +319,7 @@ class _Plan:
                         test_rows=test_rows)
                     for n in sizes
                 ]  # fmt: skip
-        self.jobs += [job for jobs in self.scaling.values() for job in jobs]
-
-    def steps(self):
-        """``(title, jobs, learning-curve contender or None)`` of each later step.
-
-        A contender's fits on the training set, then the learning curves and
-        the scaling studies that run here, then the one-core fits.
-        """
-        here = [c for c in self.contenders if not c.one_core]
-        curve = f"learning curve, {self.n_validation} images held out"
-        steps = [(f"{c.name}: fits on the training set", None) for c in here]
-        steps += [(f"{c.name}: {curve}", c.name) for c in here if c.learning_curve]
-        steps += [
-            (f"{c.name}: scaling study", None) for c in here if c.name in self.scaling
-        ]
-        if len(here) < len(self.contenders):
-            steps.append((self.side_by_side, None))
-        return [
-            (title, [job for job in self.jobs if job.step == title], curve_of)
-            for title, curve_of in steps
-        ]
-
-    def estimates(self, tuned):
-        """Estimated seconds of tuning `tuned`, then of every later step."""
-        for job in self.jobs:
-            job.estimate_s = self.costs[job.contender](job.n_train, job.n_test)
-        folds = self.config.cv_folds
-        estimates = []
-        for c in tuned:
-            n_candidates = len(ParameterGrid(c.grid))
-            seconds = sum(
-                math.ceil(n_candidates / FACTOR**r) * folds
-                * self.costs[c.name](n * (folds - 1) / folds, n / folds)
-                for r, n in enumerate(self.schedule)
-            )  # fmt: skip
-            estimates.append(seconds / self.n_processes)
-        for title, jobs, curve_of in self.steps():
-            seconds = [job.estimate_s for job in jobs]
-            if curve_of is not None:
-                n_fit = len(self.data.y_train) - self.n_validation
-                estimates.append(self.costs[curve_of](n_fit, self.n_validation))
-            elif title == self.side_by_side:
-                estimates.append(max(max(seconds), sum(seconds) / self.n_processes))
-            else:
-                estimates.append(sum(seconds))
-        return estimates
+        self.jobs = [*seen.values(), *(j for js in self.scaling.values() for j in js)]
 
 
 @dataclass
@@ -343,14 +345,9 @@ class _Cost:
 
 def _with_seed(pipeline, seed):
     """`pipeline` with every random_state that is set replaced by `seed`."""
-    params = pipeline.get_params()
-    return pipeline.set_params(
-        **{
-            k: seed
-            for k, v in params.items()
-            if k.endswith("random_state") and v is not None
-        }
-    )
+    params = pipeline.get_params().items()
+    seeds = {k: seed for k, v in params if k.endswith("random_state") and v is not None}
+    return pipeline.set_params(**seeds)
 
 
 def _row(contender, tuned, jobs, y_test):
@@ -361,55 +358,46 @@ def _row(contender, tuned, jobs, y_test):
         search = {"best_params": {}, "n_candidates": 1, "search_s": None}
         search |= shared_cv(contender, tuned)
     measured = [job.measured for job in jobs]
-    accuracies = np.array([m["accuracy"] for m in measured])
-    fit_s = np.array([m["fit_s"] for m in measured])
+    accuracies, fit_s, fit_cpu_s, predict_s = (
+        np.array([m[key] for m in measured])
+        for key in ("accuracy", "fit_s", "fit_cpu_s", "predict_s")
+    )
     n_test, mean = len(y_test), float(np.mean(accuracies))
     interval = binomtest(round(mean * n_test), n_test).proportion_ci(method="wilson")
     shared = {job.contender for job in jobs} - {contender.name}
     keys = ("accuracy", "fit_s", "fit_cpu_s", "predict_s", "predict_s_runs")
+    first = measured[0]
     return {
-        "name": contender.name,
-        "title": contender.title,
-        "note": contender.note,
-        "grid": contender.grid,
-        "params": step_params(jobs[0].pipeline),
-        "rounds": [],
-        "candidates": [],
-        "cv_shared_with": None,
-        **search,
+        "name": contender.name, "title": contender.title, "note": contender.note,
+        "grid": contender.grid, "params": step_params(jobs[0].pipeline),
+        "rounds": [], "candidates": [], "cv_shared_with": None, **search,
         "one_core": contender.one_core,
         "refit_shared_with": shared.pop() if shared else None,
         "seeds": [{"seed": j.seed} | {k: j.measured[k] for k in keys} for j in jobs],
-        "test_accuracy": mean,
-        "test_accuracy_std": _std(accuracies),
+        "test_accuracy": mean, "test_accuracy_std": _std(accuracies),
         "test_accuracy_ci95": [float(interval.low), float(interval.high)],
-        "fit_s": float(np.mean(fit_s)),
-        "fit_s_std": _std(fit_s),
-        "fit_cpu_s": float(np.mean([m["fit_cpu_s"] for m in measured])),
-        "predict_s": float(np.mean([m["predict_s"] for m in measured])),
-        **{
-            k: measured[0][k] for k in ("predict_onnx_s", "onnx_agreement", "onnx_note")
-        },
-        "n_test": n_test,
-        "model_bytes": measured[0]["model_bytes"],
-        "n_iter": measured[0]["n_iter"],
+        "fit_s": float(np.mean(fit_s)), "fit_s_std": _std(fit_s),
+        "fit_cpu_s": float(np.mean(fit_cpu_s)),
+        "predict_s": float(np.mean(predict_s)),
+        **{k: first[k] for k in ("predict_onnx_s", "onnx_agreement", "onnx_note")},
+        "n_test": n_test, "model_bytes": first["model_bytes"],
+        "n_iter": first["n_iter"],
         "fit_warnings": sorted({w for m in measured for w in m["fit_warnings"]}),
-        "confusion_matrix": confusion_matrix(y_test, measured[0]["y_pred"]).tolist(),
-    }
+        "confusion_matrix": confusion_matrix(y_test, first["y_pred"]).tolist(),
+    }  # fmt: skip
 
 
 def _scaling(name, jobs):
+    """The scaling study of `name`: a point per training-set size, the log-log slope."""
     keys = ("fit_s", "predict_s", "predict_s_runs", "accuracy")
     points = [{"n_train": j.n_train} | {k: j.measured[k] for k in keys} for j in jobs]
     slope = loglog_slope([p["n_train"] for p in points], [p["fit_s"] for p in points])
     return {
-        "contender": name,
-        "params": step_params(jobs[0].pipeline),
-        "n_test": jobs[0].n_test,
-        "points": points,
-        "fit_loglog_slope": slope,
-    }
+        "contender": name, "params": step_params(jobs[0].pipeline),
+        "n_test": jobs[0].n_test, "points": points, "fit_loglog_slope": slope,
+    }  # fmt: skip
 
 
 def _std(values):
+    """Sample standard deviation; 0 for a single value."""
     return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
