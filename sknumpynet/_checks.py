@@ -192,6 +192,21 @@ def check_weight_range(sample_weight, dtype, alpha, with_class_weight=False):
     )
 
 
+def training_sample_scale(sample_weight, train_idx, dtype, alpha, class_weighted):
+    """Each sample's weight relative to the training samples' mean, and their sum.
+
+    All ones without weights. An early-stopping split can leave the training
+    part a sum of weights that the whole passed but training cannot divide by:
+    it is checked again. Only training samples' scales are used, and they
+    cannot overflow; a held-out sample's can, if its weight dwarfs theirs.
+    """
+    if len(train_idx) < len(sample_weight):
+        check_weight_range(sample_weight[train_idx], dtype, alpha, class_weighted)
+    n_effective = float(sample_weight[train_idx].sum())
+    with np.errstate(over="ignore"):
+        return sample_weight * (len(train_idx) / n_effective), n_effective
+
+
 def check_sample_weight(sample_weight, X, y, *, class_weight, classes, alpha):
     """Validate ``sample_weight`` and multiply ``class_weight`` into it.
 

@@ -263,16 +263,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
 
     Notes
     -----
-    How the defaults were chosen: on MNIST's 50,000/10,000 training/validation
-    split, eta in {0.1, 0.2, 0.3, 0.5}, lambda in {0, 1} and batches of
-    {64, 100, 200} for 20-30 epochs all reached 97.3-98.0 % validation
-    accuracy; batches of 200 are 3-4 times faster per epoch than 64 for the
-    same accuracy, and eta=0.2 is the largest rate that stayed stable on the
-    small scikit-learn data sets (digits, iris, wine, breast cancer, a
-    multilabel problem), where 0.3 overshoots. With these defaults the
-    network reaches about 98 % on the official MNIST test set after 30
-    epochs of the 60,000 training digits. A ``ConvergenceWarning`` after 30
-    epochs is normal on data of that size: the loss is still falling.
+    With the defaults the network reaches about 98 % on the official MNIST
+    test set after 30 epochs of the 60,000 training digits (the user guide
+    says how they were chosen). A ``ConvergenceWarning`` after 30 epochs is
+    normal on data of that size: the loss is still falling.
 
     Sigmoid neurons learn from features of about unit scale: pixels left at
     0..255 saturate the hidden neurons from the first step, and the network
@@ -530,14 +524,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     def _validate_training_data(self, X, y, sample_weight, *, reset, incremental):
         """Validated ``X``, ``y`` and ``sample_weight`` (times class weights)."""
         X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-        )
+            self, X, y, reset=reset, accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32), multi_output=True,
+        )  # fmt: skip
         if sparse.issparse(X):
             X = X.tocsr()  # rows are sliced into mini-batches
         if y.ndim == 2 and y.shape[1] == 1:
@@ -547,18 +536,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             self.augment.check_n_features(X.shape[1])
         _checks.warn_if_far_from_unit_scale(X)
         sample_weight = _checks.check_sample_weight(
-            sample_weight,
-            X,
-            y,
-            class_weight=self.class_weight,
-            classes=self.classes_ if incremental else None,
-            alpha=self.alpha,
-        )
+            sample_weight, X, y, class_weight=self.class_weight,
+            classes=self.classes_ if incremental else None, alpha=self.alpha,
+        )  # fmt: skip
         return X, y, sample_weight
 
     def _run_epochs(self, run, validation, incremental, callbacks):
         """Train the epochs of this call and keep the optimiser's state."""
-        rule = self._stopping_rule(self.early_stopping and not incremental)
+        early_stopping = self.early_stopping and not incremental
+        rule = _training.StoppingRule.resume(self, early_stopping)
         recorder = _training.EpochRecorder(self, validation, callbacks)
         n_epochs = 1 if incremental else self.max_iter
         self._blas_threads = _training.choose_blas_threads(run, n_epochs)
@@ -573,9 +559,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             self.best_loss_ = -rule.best_score
         _training.warn_about_ending(ending, rule, self, incremental=incremental)
 
-    def _fit_label_encoding(
-        self, y, dtype, sample_weight, reuse_weights, incremental
-    ):  # fmt: skip
+    def _fit_label_encoding(self, y, dtype, sample_weight, reuse_weights, incremental):
         """Fit the label binarizer if needed and return the target matrix."""
         multilabel = type_of_target(y).startswith("multilabel")
         if not reuse_weights and not incremental:
@@ -703,70 +687,26 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
 
     def _training_run(self, X, Y, y, sample_weight, train_idx):
         """The state of this call's training, around the estimator's weights."""
-        if len(train_idx) < len(sample_weight):
-            # An early-stopping split can leave the training part a sum of
-            # weights that the whole passed but training cannot divide by.
-            _checks.check_weight_range(
-                sample_weight[train_idx],
-                X.dtype,
-                self.alpha,
-                self.class_weight is not None,
-            )
-        n_effective = float(sample_weight[train_idx].sum())
-        # Each sample's weight relative to the mean: all ones without weights.
-        # Only training samples' scales are used, and they cannot overflow; a
-        # held-out sample's can, if its weight dwarfs the training weights.
-        with np.errstate(over="ignore"):
-            sample_scale = sample_weight * (len(train_idx) / n_effective)
+        sample_scale, n_effective = _checks.training_sample_scale(
+            sample_weight, train_idx, X.dtype, self.alpha, self.class_weight is not None
+        )
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
         params = self._rebind_params_as_flat(X.dtype)
+        options = _training.StepOptions(
+            loss=self.loss, output_activation=self.out_activation_,
+            l2=self.alpha / n_effective, momentum=self.momentum,
+            nesterov=self.nesterovs_momentum, dropout=self.dropout,
+            augment=self.augment,
+        )  # fmt: skip
         return _training.TrainingRun(
-            X=X,
-            Y=Y,
-            y=y,
-            sample_scale=sample_scale,
-            train_idx=train_idx,
-            batch_size=min(batch_size, len(train_idx)),
-            params=params,
+            X=X, Y=Y, y=y, sample_scale=sample_scale, train_idx=train_idx,
+            batch_size=min(batch_size, len(train_idx)), params=params,
             grads=_core.unflatten_params(
                 np.empty_like(params.flat), [w.shape for w in params.coefs]
             ),
-            velocity=self._velocity,
-            rng=self._rng,
-            shuffle=self.shuffle,
-            options=_training.StepOptions(
-                loss=self.loss,
-                output_activation=self.out_activation_,
-                l2=self.alpha / n_effective,
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
-                dropout=self.dropout,
-                augment=self.augment,
-            ),
-            t=self.t_,
-        )
-
-    def _stopping_rule(self, early_stopping):
-        """The stopping rule, continuing from the state of the previous call."""
-        if early_stopping:
-            best_score = self.best_validation_score_
-        else:
-            # partial_fit after an early-stopped fit has no best loss yet.
-            best_score = -math.inf if self.best_loss_ is None else -self.best_loss_
-        return _training.StoppingRule(
-            schedule=_training.Schedule(
-                self.learning_rate, self.learning_rate_init, self.power_t, self.max_iter
-            ),
-            epoch=self.n_iter_,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            early_stopping=early_stopping,
-            adaptive=self.learning_rate == "adaptive",
-            learning_rate=self._learning_rate,
-            learning_rate_floor=self.learning_rate_init * _training.ADAPTIVE_FLOOR,
-            best_score=best_score,
-            no_improvement_count=self._no_improvement_count,
-        )
+            velocity=self._velocity, rng=self._rng, shuffle=self.shuffle,
+            options=options, t=self.t_,
+        )  # fmt: skip
 
     # -------------------------------------------------------------- predict
 
@@ -776,12 +716,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     def _validated_logits(self, X):
         check_is_fitted(self)
         X = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=["csr", "csc"],
+            self, X, reset=False, accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
-        )
+        )  # fmt: skip
         logits = self._logits(X)
         if np.isnan(logits).any():
             raise ValueError(

@@ -351,6 +351,27 @@ class StoppingRule:
     best_state: tuple | None = field(default=None, repr=False)
     message: str | None = None
 
+    @classmethod
+    def resume(cls, estimator, early_stopping):
+        """The rule of `estimator`'s next epochs, from the state its last call left."""
+        if early_stopping:
+            best_score = estimator.best_validation_score_
+        else:
+            # partial_fit after an early-stopped fit has no best loss yet.
+            best_loss = estimator.best_loss_
+            best_score = -math.inf if best_loss is None else -best_loss
+        e = estimator
+        return cls(
+            schedule=Schedule(
+                e.learning_rate, e.learning_rate_init, e.power_t, e.max_iter
+            ),
+            epoch=e.n_iter_, tol=e.tol, n_iter_no_change=e.n_iter_no_change,
+            early_stopping=early_stopping, adaptive=e.learning_rate == "adaptive",
+            learning_rate=e._learning_rate,
+            learning_rate_floor=e.learning_rate_init * ADAPTIVE_FLOOR,
+            best_score=best_score, no_improvement_count=e._no_improvement_count,
+        )  # fmt: skip
+
     def next_learning_rate(self):
         """eta for the next epoch."""
         return self.schedule.rate(self.epoch, self.learning_rate)
