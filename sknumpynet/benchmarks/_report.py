@@ -79,50 +79,37 @@ def _csv_table(results):
 
 def _report(results):
     """The Markdown report: the headline and tables first, then the details."""
-    sections = [
-        f"# sknumpynet benchmark: {results['data']['name']}",
-        _headline(results),
-        _header(results),
-        _main_table(results),
-        _tuning_rounds(results),
-        _replication(results),
-        _scaling(results),
-        _learning_curve(results),
-        _time_spent(results),
-        _plots(results),
-        _grids(results),
-    ]
-    return "\n\n".join(section for section in sections if section) + "\n"
+    tables = [_headline, _header, _main_table, _tuning_rounds, _replication]
+    details = [_scaling, _learning_curve, _time_spent, _plots, _grids]
+    return _blocks(*(section(results) for section in tables + details)) + "\n"
 
 
 def _headline(results):
+    """The title, a warning on a quick run, then the Pareto fronts in a sentence."""
     rows = results["contenders"]
-    accuracy = [c["test_accuracy"] for c in rows]
-    front = {}
-    for key in ("fit_s", "predict_s"):
-        times = [c[key] for c in rows]
-        on_front = pareto_front(times, accuracy)
-        front[key] = _and([rows[i]["title"] for i in np.argsort(times) if on_front[i]])
-    text = (
-        f"**Frontier.** For their fit time, the most accurate are {front['fit_s']}; "
-        f"for their prediction time, {front['predict_s']} (the Pareto fronts of "
-        "test accuracy against time: no other contender is both faster and more "
-        "accurate)."
+    fit, predict = (
+        _and([rows[i]["title"] for i in front_order(rows, key)])
+        for key in ("fit_s", "predict_s")
     )
-    if results["run"]["config"]["quick"]:
-        text = (
-            "> **Quick run**: small subsets, to check that everything works. "
-            "Do not draw conclusions from its figures.\n\n" + text
-        )
-    return text
+    quick = results["run"]["config"]["quick"] and (
+        "> **Quick run**: small subsets, to check that everything works. "
+        "Do not draw conclusions from its figures."
+    )
+    return _blocks(
+        f"# sknumpynet benchmark: {results['data']['name']}",
+        quick,
+        f"**Frontier.** For their fit time, the most accurate are {fit}; for their "
+        f"prediction time, {predict} (the Pareto fronts of test accuracy against "
+        "time: no other contender is both faster and more accurate).",
+    )
 
 
 def _header(results):
+    """When, how and on what the run ran, as a bullet list."""
     run, data, env = results["run"], results["data"], results["environment"]
     config = run["config"]
     blas = ", ".join(
-        f"{p['internal_api']} {p['version']} ({p['num_threads']} thread"
-        f"{'s' * (p['num_threads'] != 1)})"
+        f"{p['internal_api']} {p['version']} ({_count(p['num_threads'], 'thread')})"
         for p in env["blas"]
     )
     blas = blas or "not found"
@@ -131,54 +118,38 @@ def _header(results):
     commit = env["sknumpynet_commit"]
     source = f"git commit {commit}" if commit else "installed copy (no git commit)"
     versions = ", ".join(f"{name} {v}" for name, v in env["libraries"].items() if v)
-    return "\n".join(
-        [
-            f"- Run on {run['started']}; it took "
-            f"**{format_duration(run['duration_s'])}** (every step below; "
-            "writing this report not included). The main "
-            f"process used {format_duration(run['main_process_cpu_s'])} of CPU.",
-            f"- Command: `{run['command']}`; seed {config['seed']}; "
-            f"sknumpynet {source}.",
-            f"- Machine: {env['cpu_model']}, {env['usable_cores']} usable cores "
-            f"({env['cpu_count']} CPUs); BLAS: {blas}; Python {env['python']} "
-            f"on {env['platform']}; {versions}.",
-            f"- Data: {data['n_train']} training and {data['n_test']} test images of "
-            f"{data['n_features']} pixels in [0, 1] ({data['source']}).",
-            f"- Tuning: successive halving (factor {data['halving_factor']}) on "
-            f"{data['cv_folds']} stratified folds of {data['cv_subset']} training "
-            f"images, the same folds and rounds for every contender: rounds of "
-            f"{', '.join(map(str, data['halving_schedule']))} images; joblib backend "
-            f"`{run['search_backend']['backend']}`, n_jobs={config['n_jobs']}.",
-        ]
+    return (
+        f"- Run on {run['started']}; it took **{format_duration(run['duration_s'])}**"
+        " (every step below; writing this report not included). The main process "
+        f"used {format_duration(run['main_process_cpu_s'])} of CPU.\n"
+        f"- Command: `{run['command']}`; seed {config['seed']}; sknumpynet {source}.\n"
+        f"- Machine: {env['cpu_model']}, {env['usable_cores']} usable cores "
+        f"({env['cpu_count']} CPUs); BLAS: {blas}; Python {env['python']} "
+        f"on {env['platform']}; {versions}.\n"
+        f"- Data: {data['n_train']} training and {data['n_test']} test images of "
+        f"{data['n_features']} pixels in [0, 1] ({data['source']}).\n"
+        f"- Tuning: successive halving (factor {data['halving_factor']}) on "
+        f"{data['cv_folds']} stratified folds of {data['cv_subset']} training "
+        f"images, the same folds and rounds for every contender: rounds of "
+        f"{', '.join(map(str, data['halving_schedule']))} images; joblib backend "
+        f"`{run['search_backend']['backend']}`, n_jobs={config['n_jobs']}."
     )
 
 
 def _main_table(results):
+    """Every contender's accuracy and times, what they mean, and the close pairs."""
     rows, data, run = results["contenders"], results["data"], results["run"]
-    repeats = run["config"]["predict_repeats"]
-    table = pd.DataFrame(
-        {
-            "Contender": c["title"],
-            "Parameters": params_text(c["best_params"]) if c["grid"] else "as given",
-            "CV accuracy": _cv_text(c, data["halving_schedule"]),
-            "Test accuracy [95 % CI]": _accuracy_text(c),
-            "Fit (s)": _spread_text(c["fit_s"], c["fit_s_std"], ".1f")
-            + (f" (fit of {c['refit_shared_with']})" if c["refit_shared_with"] else ""),
-            "Fit CPU (s)": f"{c['fit_cpu_s']:.1f}",
-            "Predict (s)": _predict_text(
-                c["predict_s"], c["seeds"][0]["predict_s_runs"], repeats
-            ),
-            "Predict, ONNX Runtime (s)": _onnx_text(c),
-            "Model": _bytes_text(c["model_bytes"]),
-            "Where": "worker, 1 thread" if c["one_core"] else "main process",
-        }
+    by_name = {c["name"]: c for c in rows}
+    gaps = [
+        f"{tuned['title']} {100 * (tuned['test_accuracy'] - c['test_accuracy']):+.2f}"
+        " points"
         for c in rows
-    )
-    text = [
+        if (tuned := by_name.get(c["cv_shared_with"]))
+    ]
+    table = pd.DataFrame(_main_row(c, data, run["config"]) for c in rows)
+    return _blocks(
         "## Accuracy and time",
-        "",
         _markdown(table),
-        "",
         f"Test accuracy: on the {data['n_test']} test images, the mean ± standard "
         "deviation over the seeds of a row with several (each seed a fit of its "
         "own), with the 95 % Wilson interval of the test set's sampling. Fit: "
@@ -192,56 +163,77 @@ def _main_table(results):
         f"side, {run['side_by_side_processes']} at a time. CV accuracy: the chosen "
         "candidate's mean over the folds in the last round it reached, with that "
         "round's size.",
-    ]
-    by_name, gaps = {c["name"]: c for c in rows}, []
-    for c in rows:
-        if tuned := by_name.get(c["cv_shared_with"]):
-            gap = 100 * (tuned["test_accuracy"] - c["test_accuracy"])
-            gaps.append(f"{tuned['title']} {gap:+.2f} points")
-    if gaps:
-        text += ["", "Tuned minus defaults, in test accuracy: " + "; ".join(gaps) + "."]
-    if close := _close_pairs(rows):
-        text += ["", "Closer than the seed-to-seed spread: " + "; ".join(close) + "."]
-    return "\n".join(text)
+        _list("Tuned minus defaults, in test accuracy", gaps),
+        _list("Closer than the seed-to-seed spread", list(_close_pairs(rows))),
+    )
+
+
+def _main_row(c, data, config):
+    """Contender `c`'s row of the main table."""
+    cv, onnx = "not cross-validated", f"— ({c['onnx_note']})"
+    if c["cv_mean"] is not None:
+        n_images = data["halving_schedule"][c["cv_round"] - 1]
+        shared = _if(c["cv_shared_with"], ", in {}'s grid")
+        cv = f"{c['cv_mean']:.4f} ± {c['cv_std']:.4f} ({n_images} images{shared})"
+    if c["predict_onnx_s"] is not None:
+        agreement = c["onnx_agreement"]
+        same = "" if agreement == 1 else f", {100 * agreement:.2f} % of labels equal"
+        onnx = f"{c['predict_onnx_s']:.3g}{same}"
+    n_bytes = c["model_bytes"]
+    size = f"{n_bytes / 1024:.0f} KiB"
+    if n_bytes >= 1024**2:
+        size = f"{n_bytes / 1024**2:.1f} MiB"
+    low, high = c["test_accuracy_ci95"]
+    return {
+        "Contender": c["title"],
+        "Parameters": params_text(c["best_params"]) if c["grid"] else "as given",
+        "CV accuracy": cv,
+        "Test accuracy [95 % CI]": f"{_spread(c, 'test_accuracy', '.4f')} "
+        f"[{low:.4f}, {high:.4f}]",
+        "Fit (s)": _spread(c, "fit_s", ".1f")
+        + _if(c["refit_shared_with"], " (fit of {})"),
+        "Fit CPU (s)": f"{c['fit_cpu_s']:.1f}",
+        "Predict (s)": _predict_text(c["predict_s"], c["seeds"][0], config),
+        "Predict, ONNX Runtime (s)": onnx,
+        "Model": size,
+        "Where": "worker, 1 thread" if c["one_core"] else "main process",
+    }
 
 
 def _close_pairs(rows):
     """Pairs of rows whose mean test accuracies differ by less than a seed std."""
-    pairs = []
     for a, b in combinations(rows, 2):
         spread = max(a["test_accuracy_std"], b["test_accuracy_std"])
-        gap = abs(a["test_accuracy"] - b["test_accuracy"])
-        if gap < spread:
-            pairs.append(
+        if (gap := abs(a["test_accuracy"] - b["test_accuracy"])) < spread:
+            yield (
                 f"{a['title']} and {b['title']} ({100 * gap:.2f} points apart, "
                 f"seed standard deviation up to {100 * spread:.2f})"
             )
-    return pairs
 
 
 def _tuning_rounds(results):
-    tables = [
-        (
-            f"**{c['title']}**: {c['n_candidates']} candidates, "
-            f"{format_duration(c['search_s'])} of wall-clock time.",
-            pd.DataFrame(
-                {
-                    "Round": r["round"],
-                    "Candidates": r["n_candidates"],
-                    "Images": r["n_images"],
-                    "Training images per fold": r["n_train_per_fold"],
-                    "Best CV accuracy": _number(r["best_cv"]),
-                    "Best candidate": params_text(r["best_params"]),
-                    "Compute (s)": f"{r['compute_s']:.0f}",
-                }
-                for r in c["rounds"]
-            ),
+    """Each tuned contender's successive-halving rounds."""
+    tables = {
+        f"**{c['title']}**: {c['n_candidates']} candidates, "
+        f"{format_duration(c['search_s'])} of wall-clock time.": pd.DataFrame(
+            {
+                "Round": r["round"],
+                "Candidates": r["n_candidates"],
+                "Images": r["n_images"],
+                "Training images per fold": r["n_train_per_fold"],
+                "Best CV accuracy": "failed"
+                if r["best_cv"] is None
+                else f"{r['best_cv']:.4f}",
+                "Best candidate": params_text(r["best_params"]),
+                "Compute (s)": f"{r['compute_s']:.0f}",
+            }
+            for r in c["rounds"]
         )
         for c in results["contenders"]
         if c["rounds"]
-    ]
+    }
     return _tables(
-        "## Tuning rounds",
+        "Tuning rounds",
         tables,
         "Compute: the fits and scorings of the round added together, on all "
         "workers; the wall-clock time is about that divided by the number of "
@@ -251,110 +243,100 @@ def _tuning_rounds(results):
 
 
 def _replication(results):
+    """Nielsen's chapter-1 network against the figure his book reports."""
     row = next((c for c in results["contenders"] if c["name"] == NIELSEN_CH1), None)
     if row is None:
         return ""
-    config = results["run"]["config"]
-    if results["data"]["name"] == "mnist" and not config["quick"]:
+    book = f"The book's {BOOK_CH1_ACCURACY_TEXT} is for the full MNIST run."
+    if results["data"]["name"] == "mnist" and not results["run"]["config"]["quick"]:
         book = (
             f"The book reports {BOOK_CH1_ACCURACY_TEXT} (chapter 1; quoted, not "
             "measured here), trained on the first 50,000 training images and "
             "tested after every epoch; here it is trained on all of them and "
             "tested once, after the last epoch."
         )
-    else:
-        book = f"The book's {BOOK_CH1_ACCURACY_TEXT} is for the full MNIST run."
-    return (
-        f"## The book's chapter-1 network\n\nNielsen's `[784, 30, 10]` network "
-        f"reached **{100 * row['test_accuracy']:.2f} %** on the test images. {book}"
+    return _blocks(
+        "## The book's chapter-1 network",
+        f"Nielsen's `[784, 30, 10]` network reached "
+        f"**{100 * row['test_accuracy']:.2f} %** on the test images. {book}",
     )
 
 
 def _scaling(results):
+    """Each scaling study's fit time, prediction time and accuracy by size."""
     config = results["run"]["config"]
-    tables = [
-        (
-            f"**{study['contender']}** (its tuned parameters): fit time grows as "
-            f"n_train^**{study['fit_loglog_slope']:.2f}** (least-squares slope of "
-            "log fit time against log n_train).",
-            pd.DataFrame(
-                {
-                    "n_train": p["n_train"],
-                    "Fit (s)": f"{p['fit_s']:.2f}",
-                    f"Predict {study['n_test']} images (s)": _predict_text(
-                        p["predict_s"],
-                        p["predict_s_runs"],
-                        config["predict_repeats"],
-                        3,
-                    ),
-                    "Accuracy": f"{p['accuracy']:.4f}",
-                }
-                for p in study["points"]
-            ),
+    tables = {
+        f"**{s['contender']}** (its tuned parameters): fit time grows as "
+        f"n_train^**{s['fit_loglog_slope']:.2f}** (least-squares slope of "
+        "log fit time against log n_train).": pd.DataFrame(
+            {
+                "n_train": p["n_train"],
+                "Fit (s)": f"{p['fit_s']:.2f}",
+                f"Predict {s['n_test']} images (s)": _predict_text(
+                    p["predict_s"], p, config, 3
+                ),
+                "Accuracy": f"{p['accuracy']:.4f}",
+            }
+            for p in s["points"]
         )
-        for study in results["scaling"]
-    ]
+        for s in results["scaling"]
+    }
     return _tables(
-        "## Scaling with the number of training images",
+        "Scaling with the number of training images",
         tables,
         "Each size is a stratified random subset of the training set, fitted "
-        "once in this study, every size alike. Predict: "
-        f"{_predict_rule(config)}, of the same stratified subset of the test "
-        "set, which also gives the accuracy.",
+        f"once in this study, every size alike. Predict: {_predict_rule(config)}, "
+        "of the same stratified subset of the test set, which also gives the "
+        "accuracy.",
     )
 
 
-def _tables(heading, tables, footnote):
-    """A section of ``(intro, table)`` pairs and a footnote; "" without tables."""
-    if not tables:
-        return ""
-    text = [heading, ""]
-    for intro, table in tables:
-        text += [intro, "", _markdown(table), ""]
-    return "\n".join([*text, footnote])
-
-
 def _learning_curve(results):
+    """A few epochs of the tuned classifier's history on held-out images."""
     curve = results["learning_curve"]
     if curve is None:
         return ""
     history = pd.DataFrame(curve["history"]).iloc[[0, curve["best_epoch"] - 1, -1]]
     columns = ["epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"]
-    return (
-        "## Learning curve of the tuned SigmoidMLPClassifier\n\n"
+    return _blocks(
+        "## Learning curve of the tuned SigmoidMLPClassifier",
         f"Trained with its tuned parameters on {curve['n_fit']} training images, "
         f"{curve['n_validation']} others held out (the test set is not used): "
         f"best validation accuracy **{curve['best_val_accuracy']:.4f}** after "
         f"epoch {curve['best_epoch']} of {len(curve['history'])}. From the "
         "classifier's `history_` (every epoch in results.json): training figures "
         "are running ones over the epoch's mini-batches, validation figures are "
-        "measured after it; both losses include the same L2 penalty.\n\n"
-        + _markdown(history[columns].round(4))
+        "measured after it; both losses include the same L2 penalty.",
+        _markdown(history[columns].round(4)),
     )
 
 
 def _time_spent(results):
+    """Each step's wall-clock time and share of the run."""
     run = results["run"]
     steps = pd.DataFrame(run["steps"])
-    share = 100 * steps["seconds"] / run["duration_s"]
     table = pd.DataFrame(
         {
             "Step": steps["step"],
             "Time": steps["seconds"].map(format_duration),
-            "Share": share.map("{:.0f} %".format),
+            "Share": (100 * steps["seconds"] / run["duration_s"]).map(
+                "{:.0f} %".format
+            ),
         }
     )
-    return "## Where the time went\n\n" + _markdown(table)
+    return _blocks("## Where the time went", _markdown(table))
 
 
 def _plots(results):
+    """The plots as images, or why they were skipped."""
     outputs = results["outputs"]
     if outputs["plots_skipped"]:
-        return f"## Plots\n\nPlots were skipped: {outputs['plots_skipped']}."
-    return "## Plots\n\n" + "\n\n".join(f"![{n}]({n})" for n in outputs["plots"])
+        return _blocks("## Plots", f"Plots were skipped: {outputs['plots_skipped']}.")
+    return _blocks("## Plots", *(f"![{n}]({n})" for n in outputs["plots"]))
 
 
 def _grids(results):
+    """Each contender's note and grid, and the warnings of its fits."""
     text = ["## What was tuned", ""]
     for c in results["contenders"]:
         grid = json.dumps(c["grid"], default=_json_default)
@@ -365,43 +347,53 @@ def _grids(results):
     return "\n".join(text)
 
 
+def front_order(rows, key):
+    """Indices of the Pareto front of test accuracy against `key`, fastest first."""
+    times = [c[key] for c in rows]
+    on_front = pareto_front(times, [c["test_accuracy"] for c in rows])
+    return [i for i in np.argsort(times) if on_front[i]]
+
+
+def _blocks(*blocks):
+    """The non-empty `blocks`, a blank line apart."""
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _tables(heading, tables, footnote):
+    """A section of `tables` under their intros, then `footnote`; "" without tables."""
+    items = [f"{intro}\n\n{_markdown(table)}" for intro, table in tables.items()]
+    return _blocks(f"## {heading}", *items, footnote) if items else ""
+
+
 def _markdown(table):
     """A pipe table of `table`'s columns and rows, as they print."""
-    lines = ["| " + " | ".join(map(str, table.columns)) + " |"]
-    lines.append("|" + "---|" * len(table.columns))
-    lines += [
-        "| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(False)
-    ]
-    return "\n".join(lines)
+    lines = [table.columns, *table.itertuples(False)]
+    lines = ["| " + " | ".join(map(str, line)) + " |" for line in lines]
+    return "\n".join([lines[0], "|" + "---|" * len(table.columns), *lines[1:]])
 
 
-def _accuracy_text(c):
-    low, high = c["test_accuracy_ci95"]
-    mean = _spread_text(c["test_accuracy"], c["test_accuracy_std"], ".4f")
-    return f"{mean} [{low:.4f}, {high:.4f}]"
+def _list(lead, items):
+    """`lead`, a colon and `items` separated by semicolons, as a sentence; or ""."""
+    return f"{lead}: {'; '.join(items)}." if items else ""
 
 
-def _spread_text(mean, std, spec):
-    return f"{mean:{spec}} ± {std:{spec}}" if std else f"{mean:{spec}}"
+def _if(value, template):
+    """`template` formatted with `value` if `value` is truthy, else ""."""
+    return template.format(value) if value else ""
 
 
-def _cv_text(c, schedule):
-    if c["cv_mean"] is None:
-        return "not cross-validated"
-    shared = f", in {c['cv_shared_with']}'s grid" if c["cv_shared_with"] else ""
-    n_images = schedule[c["cv_round"] - 1]
-    return f"{c['cv_mean']:.4f} ± {c['cv_std']:.4f} ({n_images} images{shared})"
+def _spread(c, key, spec):
+    """`c[key]` by `spec`, ± its standard deviation `c[key + "_std"]` if non-zero."""
+    return f"{c[key]:{spec}}" + _if(c[f"{key}_std"], f" ± {{:{spec}}}")
 
 
-def _onnx_text(contender):
-    if contender["predict_onnx_s"] is None:
-        return f"— ({contender['onnx_note']})"
-    agreement = contender["onnx_agreement"]
-    same = "" if agreement == 1 else f", {100 * agreement:.2f} % of labels equal"
-    return f"{contender['predict_onnx_s']:.3g}{same}"
+def _count(n, noun):
+    """`n` and `noun`, plural unless `n` is 1."""
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _predict_rule(config):
+    """How prediction times are measured, in words."""
     return (
         f"median of {config['predict_repeats']} timed predictions, or of fewer "
         f"(their number in parentheses) once they had taken "
@@ -409,24 +401,17 @@ def _predict_rule(config):
     )
 
 
-def _predict_text(seconds, runs, repeats, digits=2):
+def _predict_text(seconds, timing, config, digits=2):
+    """`seconds` to `digits` places, with the number of runs if fewer were timed."""
+    runs = len(timing["predict_s_runs"])
     text = f"{seconds:.{digits}f}"
-    if len(runs) < repeats:
-        text += f" ({len(runs)} run{'s' * (len(runs) > 1)})"
-    return text
-
-
-def _number(value):
-    return "failed" if value is None else f"{value:.4f}"
-
-
-def _bytes_text(n_bytes):
-    if n_bytes < 1024**2:
-        return f"{n_bytes / 1024:.0f} KiB"
-    return f"{n_bytes / 1024**2:.1f} MiB"
+    return text + (
+        f" ({_count(runs, 'run')})" if runs < config["predict_repeats"] else ""
+    )
 
 
 def _and(names):
+    """`names` as in a sentence: "a, b and c"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
