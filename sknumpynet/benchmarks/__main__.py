@@ -15,54 +15,40 @@ DEFAULT_OUTPUT = "sknumpynet-bench-results"
 
 DESCRIPTION = """\
 How does a sigmoid network trained by SGD compare with an SVM on MNIST, each
-tuned fairly? Every contender (a scikit-learn Pipeline) is tuned by successive
-halving on the same folds and rounds of a training subset, fitted on the whole
-training set (the networks with several seeds) and tested on the official test
-set; then fit time, prediction time and accuracy are measured against the
-training-set size. Writes results.json, results.csv, report.md and PNG plots
-(with matplotlib) to --output; progress, with the time left, goes to stderr.
-docs/benchmarks.md says how long a full run takes.
+tuned fairly? Every contender is tuned by successive halving on the same folds,
+fitted on the whole training set and tested on the test set; then fit time,
+prediction time and accuracy are measured against the training-set size. Writes
+results.json, results.csv, report.md and PNG plots to --output; progress, with
+the time left, goes to stderr. docs/benchmarks.md says how long a run takes.
 """
 
 
 def _parser():
     """The argument parser of sknumpynet-bench."""
     parser = argparse.ArgumentParser(
-        prog="sknumpynet-bench",
-        description=DESCRIPTION,
+        prog="sknumpynet-bench", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    )  # fmt: skip
     add = parser.add_argument
     # fmt: off
     add("--dataset", choices=DATASETS, default="mnist",
-        help="mnist (default) and fashion-mnist: 60,000 training and 10,000 test "
-        "images, see sknumpynet.datasets; digits: scikit-learn's bundled 8x8 "
-        "digits, for a run with no data installed.")
+        help="Data set; digits (scikit-learn's 8x8 digits) needs no download.")
     add("--quick", action="store_true",
-        help="Small subsets (3,000 training and 2,000 test images): every step "
-        "runs, in about two minutes on MNIST.")
+        help="Small subsets (3,000 training and 2,000 test images); every step runs.")
     add("--output", default=DEFAULT_OUTPUT, metavar="DIR",
         help=f"Folder of the results and report (default: ./{DEFAULT_OUTPUT}).")
     add("--seed", type=int, default=0,
-        help="Seeds the subsets, the folds and every estimator; rows with "
-        "several seeds use SEED, SEED+1, ... (default: 0).")
+        help="Seed of the subsets, folds and estimators; more seeds add 1 each.")
     add("--n-jobs", type=int, default=-1,
-        help="Parallel jobs of the tuning, and one-core fits run side by side "
-        "(default: -1, all cores).")
+        help="Parallel jobs of the tuning and of the one-core fits (default: all).")
     add("--backend", default="loky",
-        help="joblib backend of the tuning: loky (default), threading, "
-        "multiprocessing, sequential, dask, or any registered one.")
+        help="joblib backend of the tuning: loky (default), threading, dask...")
     add("--scheduler-address", metavar="ADDRESS",
-        help="With --backend dask: the dask scheduler to use, e.g. "
-        "tcp://10.0.0.5:8786. Without it, a LocalCluster of --n-jobs "
-        "single-threaded workers is started and closed.")
+        help="With --backend dask: the scheduler (default: a local one, closed after).")
     add("--contenders", type=_names, default=(), metavar="NAMES",
         help=f"Comma-separated subset of {', '.join(CONTENDER_NAMES)} (default: all).")
     add("--blas-threads", type=_positive(int), metavar="T",
-        help="Limit BLAS (OpenBLAS, MKL) to T threads in the main process "
-        "(default: the libraries' own choice, usually one per core). On a "
-        "machine shared with other work, 1 keeps the networks' threads from "
-        "waiting for each other.")
+        help="Limit BLAS to T threads in the main process (default: no limit).")
     add("--data-home", metavar="DIR",
         help="Data folder of sknumpynet.datasets (default: scikit-learn's).")
     add("--no-plots", action="store_true", help="Do not draw the PNG plots.")
@@ -70,22 +56,18 @@ def _parser():
         "sizes", "Defaults depend on --quick; report.md gives the values used."
     ).add_argument
     sizes("--cv-subset", type=_positive(int), metavar="N",
-          help="Training images of the tuning (full run: 30006); the halving "
-          "rounds use a ninth, a third and all of them.")
+          help="Training images of the tuning (full run: 30006).")
     sizes("--cv-folds", type=_positive(int), metavar="K",
           help="Folds of the tuning (default: 3).")
     sizes("--scaling-sizes", type=_sizes, metavar="N,N,...",
-          help="Training-set sizes of the scaling study, each fitted in the "
-          "study (full run: 1000,2000,5000,10000,20000).")
+          help="Training-set sizes of the scaling study (full run: 1000,...,20000).")
     sizes("--scaling-test-size", type=_positive(int), metavar="N",
           help="Test images predicted in the scaling study (full run: 2000).")
     sizes("--predict-repeats", type=_positive(int), metavar="R",
-          help="At most R predictions timed per model; the report gives the "
-          "median and the number of runs (default: 3).")
+          help="Most predictions timed per model (default: 3).")
     sizes("--predict-budget", type=_positive(float), metavar="SECONDS",
           dest="predict_budget_s",
-          help="Stop repeating a model's predictions once they have taken "
-          "SECONDS together; one is always timed (default: 60).")
+          help="Time no more predictions of a model after SECONDS (default: 60).")
     # fmt: on
     return parser
 
@@ -111,9 +93,8 @@ def main(argv=None):
     output, plots = args.pop("output"), not args.pop("no_plots")
     given = {key: value for key, value in args.items() if value is not None}
     config = Config(**{**(QUICK if args["quick"] else {}), **given})
-    command = shlex.join(
-        ["sknumpynet-bench", *(sys.argv[1:] if argv is None else argv)]
-    )
+    argv = sys.argv[1:] if argv is None else argv
+    command = shlex.join(["sknumpynet-bench", *argv])
     with Progress(n_unplanned=1) as progress:
         try:
             results = run_benchmark(config, progress, command=command)
@@ -122,13 +103,14 @@ def main(argv=None):
             return 1
         progress.step(f"write the results to {output}")
         files = write_outputs(results, output, plots=plots)
-        if results["outputs"]["plots_skipped"]:
-            progress.note(f"plots were skipped: {results['outputs']['plots_skipped']}")
+        if skipped := results["outputs"]["plots_skipped"]:
+            progress.note(f"plots were skipped: {skipped}")
     print(*files, sep="\n")
     return 0
 
 
 def _names(text):
+    """The contender names of a comma-separated list, all known."""
     names = tuple(name.strip() for name in text.split(",") if name.strip())
     unknown = sorted(set(names) - set(CONTENDER_NAMES))
     if unknown or not names:
@@ -140,6 +122,8 @@ def _names(text):
 
 
 def _positive(kind):
+    """A parser of positive numbers of type `kind`."""
+
     def parse(text):
         value = kind(text)
         if not value > 0:
@@ -151,6 +135,7 @@ def _positive(kind):
 
 
 def _sizes(text):
+    """The positive sizes of a comma-separated list."""
     return tuple(_positive(int)(part) for part in text.split(",") if part.strip())
 
 

@@ -12,17 +12,9 @@ import joblib
 from threadpoolctl import threadpool_info
 
 LIBRARIES = (
-    "sknumpynet",
-    "numpy",
-    "scipy",
-    "scikit-learn",
-    "joblib",
-    "threadpoolctl",
-    "pandas",
-    "matplotlib",
-    "dask",
-    "distributed",
-)
+    "sknumpynet", "numpy", "scipy", "scikit-learn", "joblib", "threadpoolctl",
+    "pandas", "matplotlib", "dask", "distributed",
+)  # fmt: skip
 
 
 def describe_environment():
@@ -32,16 +24,11 @@ def describe_environment():
     -------
     environment : dict
     """
-    try:
-        usable_cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable_cores = os.cpu_count()
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only
     return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "usable_cores": usable_cores,
+        "python": sys.version.split()[0], "platform": platform.platform(),
+        "cpu_model": cpu_model(), "cpu_count": os.cpu_count(),
+        "usable_cores": len(affinity(0)) if affinity else os.cpu_count(),
         "libraries": {name: _version(name) for name in LIBRARIES},
         "sknumpynet_commit": source_commit(),
         "blas": [
@@ -49,7 +36,7 @@ def describe_environment():
             for pool in threadpool_info()
             if pool.get("user_api") == "blas"
         ],
-    }
+    }  # fmt: skip
 
 
 def source_commit():
@@ -99,6 +86,7 @@ def cpu_model():
 
 
 def _version(distribution):
+    """The installed version of `distribution`, None if it is not installed."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -142,6 +130,7 @@ def search_backend(backend, n_jobs, scheduler_address):
 
 
 def _dask_client(n_jobs, scheduler_address):
+    """A client of the scheduler at `scheduler_address`, else of a local cluster."""
     try:
         from distributed import Client
     except ImportError as exc:
@@ -150,6 +139,6 @@ def _dask_client(n_jobs, scheduler_address):
         ) from exc
     if scheduler_address:
         return Client(scheduler_address)
-    # Without an address, the client starts a LocalCluster and closes it with itself.
+    # The client closes the LocalCluster it starts when it closes.
     n_workers = joblib.effective_n_jobs(n_jobs)
     return Client(n_workers=n_workers, threads_per_worker=1, dashboard_address=None)

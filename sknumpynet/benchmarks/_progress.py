@@ -38,14 +38,6 @@ def stopwatch():
 def format_duration(seconds):
     """``"42.0 s"`` below a minute, else ``"21 min 07 s"``; ``"?"`` if unknown.
 
-    Parameters
-    ----------
-    seconds : float
-
-    Returns
-    -------
-    text : str
-
     Examples
     --------
     >>> format_duration(1319.7)
@@ -82,15 +74,16 @@ class Progress:
     """
 
     def __init__(self, stream=None, heartbeat_s=50.0, n_unplanned=0):
-        self.stream = stream
-        self.heartbeat_s = heartbeat_s
-        self.n_unplanned = n_unplanned
+        self.stream, self.heartbeat_s, self.n_unplanned = (
+            stream,
+            heartbeat_s,
+            n_unplanned,
+        )
         self.start = self.step_start = self.last_print = time.perf_counter()
         self.finished = []  # {"step", "seconds"} of every step that ended
         self.title, self.current = None, math.nan
         self.later, self.n_steps = [], 0  # estimated seconds of the steps to come
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
+        self._lock, self._stop = threading.Lock(), threading.Event()
         self._thread = threading.Thread(target=self._heartbeat, daemon=True)
 
     def __enter__(self):
@@ -133,18 +126,21 @@ class Progress:
         self._print(f"  {message}")
 
     def _left_text(self):
+        """`` (about ... left overall)``, or nothing when no time is left."""
         in_step = time.perf_counter() - self.step_start
         current = self.current if math.isfinite(self.current) else 0.0
         left = max(current - in_step, 0.0) + sum(self.later)
         return f" (about {format_duration(left)} left overall)" if left > 0 else ""
 
     def _heartbeat(self):
+        """Note the step that runs whenever nothing was printed for a while."""
         while not self._stop.wait(min(5.0, self.heartbeat_s)):
             if self.title and time.perf_counter() - self.last_print >= self.heartbeat_s:
                 in_step = format_duration(time.perf_counter() - self.step_start)
                 self.note(f"... {self.title}: {in_step} so far{self._left_text()}")
 
     def _print(self, message):
+        """Print `message` with the time since the start."""
         with self._lock:
             stream = sys.stderr if self.stream is None else self.stream
             stamp = format_duration(self.elapsed())

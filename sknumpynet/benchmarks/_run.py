@@ -1,11 +1,9 @@
 """The run: its configuration, the order of its steps, and what it records.
 
-Small timed fits of each contender give the time left. Tuning runs on the
-joblib backend the user chose. Then every row is fitted on the whole training
-set and tested, once per seed; the tuned SigmoidMLP is trained once more
-watching held-out images (the learning curve); and the scaling contenders are
-fitted on subsets of growing size. Fits that use every BLAS thread run in this
-process one at a time, one-core fits side by side (see ``_measure``).
+Small timed fits give the time left; tuning runs on the joblib backend chosen;
+then each row is fitted and tested once per seed, the tuned SigmoidMLP learns
+once more watching held-out images, and the scaling contenders are fitted on
+subsets of growing size, one-core fits side by side (see ``_measure``).
 """
 
 import math
@@ -101,10 +99,7 @@ def run_benchmark(config, progress, command):
         contenders = make_contenders(
             gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
         )
-        wanted = config.contenders or [c.name for c in contenders]
-        plan = _Plan(
-            [c for c in contenders if c.name in wanted], data, config, X_cv, y_cv
-        )
+        plan = _Plan(contenders, data, config, X_cv, y_cv)
         plan.run(progress, 1)  # the calibration
         with search_backend(
             config.backend, config.n_jobs, config.scheduler_address
@@ -124,14 +119,10 @@ def run_benchmark(config, progress, command):
     run = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": progress.elapsed(),
-        "main_process_cpu_s": time.process_time(),
-        "command": command,
-        "config": asdict(config),
-        "search_backend": backend,
-        "side_by_side_processes": plan.n_processes,
-        "steps": list(progress.finished),
-    }
+        "duration_s": progress.elapsed(), "main_process_cpu_s": time.process_time(),
+        "command": command, "config": asdict(config), "search_backend": backend,
+        "side_by_side_processes": plan.n_processes, "steps": list(progress.finished),
+    }  # fmt: skip
     return {
         "schema_version": 2, "run": run, "environment": describe_environment(),
         "data": data_record, "contenders": rows, "learning_curve": plan.curve,
@@ -143,25 +134,25 @@ class _Plan:
     """The steps after the loading, each with its estimated seconds and action."""
 
     def __init__(self, contenders, data, config, X_cv, y_cv):
-        self.contenders, self.data, self.config = contenders, data, config
-        self.X_cv, self.y_cv = X_cv, y_cv
-        cv = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
-        self.folds = list(cv.split(X_cv, y_cv))
-        self.tuned = [c for c in contenders if c.grid is not None]
+        wanted = config.contenders  # all when empty
+        self.contenders = [c for c in contenders if not wanted or c.name in wanted]
+        self.data, self.config = data, config
+        folds = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
+        self.cv = X_cv, y_cv, list(folds.split(X_cv, y_cv))
+        self.tuned = [c for c in self.contenders if c.grid is not None]
         self.schedule = halving_schedule(len(y_cv))
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
         self.side_by_side = f"one-core fits, {self.n_processes} at a time"
-        unknown = _Cost(1, math.nan, 1, math.nan, 1.0)  # until the calibration
-        self.costs = {c.name: unknown for c in contenders}
+        # (n_fit, fit_s, n_predict, predict_s, growth) of one measurement each.
+        self.costs = {c.name: (1, math.nan, 1, math.nan, 1) for c in self.contenders}
         self.searches, self.curve, self.n_done = {}, None, 0
         self._make_jobs()
 
     def run(self, progress, n_steps=None):
-        """Run the next `n_steps` steps (all those left by default).
+        """Run the next `n_steps` steps (default: all left), re-estimating before each.
 
-        Each starts with the estimates of the steps left, which every tuning
-        changes: the fits after it use its best parameters.
+        A tuning changes the estimates: the fits after it use its best parameters.
         """
         stop = len(self.steps()) if n_steps is None else self.n_done + n_steps
         while self.n_done < stop:
@@ -174,12 +165,12 @@ class _Plan:
     def steps(self):
         """``(title, estimated seconds, action)`` of every step, in order.
 
-        The calibration, the tunings, each contender's fits on the training
-        set, then the learning curves and the scaling studies that run here,
-        then the one-core fits.
+        The calibration, the tunings, then the fits on the training set, the
+        learning curves and the scaling studies that run here, then the
+        one-core fits.
         """
         for job in self.jobs:
-            job.estimate_s = self.costs[job.contender](job.n_train, job.n_test)
+            job.estimate_s = self._seconds(job.contender, job.n_train, job.n_test)
         here = [c for c in self.contenders if not c.one_core]
         rounds = ", ".join(map(str, self.schedule))
         n_fit = len(self.data.y_train) - self.n_validation
@@ -193,7 +184,7 @@ class _Plan:
         steps += [self._fits(f"{c.name}: fits on the training set") for c in here]
         steps += [
             (f"{c.name}: learning curve, {self.n_validation} images held out",
-             self.costs[c.name](n_fit, self.n_validation),
+             self._seconds(c.name, n_fit, self.n_validation),
              partial(self._learning_curve, c.name))
             for c in here if c.learning_curve
         ]  # fmt: skip
@@ -207,7 +198,7 @@ class _Plan:
         return steps
 
     def _calibrate(self, progress):
-        """Time small fits of each contender and, with a grid, of two candidates.
+        """Time small fits of each contender and of two candidates of its grid.
 
         The candidates of a grid can differ in cost many times over.
         """
@@ -225,18 +216,16 @@ class _Plan:
             ]  # fmt: skip
             fit_s = np.mean([t["fit_s"] for t in timed])
             predict_s = np.mean([t["predict_s"] for t in timed])
-            self.costs[c.name] = _Cost(n, fit_s, m, predict_s, c.fit_growth)
+            self.costs[c.name] = n, fit_s, m, predict_s, c.fit_growth
 
     def _tune(self, contender, progress):
         """Tune `contender`; the fits after use its best parameters, and their cost."""
-        search = tune(
-            contender, self.X_cv, self.y_cv, self.folds, seed=self.config.seed
-        )
+        search = tune(contender, *self.cv, seed=self.config.seed)
         self.searches[contender.name] = search
         params, top = search["best_params"], search["rounds"][-1]
         best = next(c for c in search["candidates"][::-1] if c["params"] == params)
         n_fit = top["n_train_per_fold"]
-        self.costs[contender.name] = _Cost(
+        self.costs[contender.name] = (
             n_fit, best["mean_fit_s"], top["n_images"] - n_fit, best["mean_score_s"],
             contender.fit_growth,
         )  # fmt: skip
@@ -251,12 +240,23 @@ class _Plan:
     def _tuning_s(self, contender):
         """Estimated seconds of the rounds of `contender`'s search, on every fold."""
         n_candidates, k = len(ParameterGrid(contender.grid)), self.config.cv_folds
-        cost = self.costs[contender.name]
         seconds = sum(
-            math.ceil(n_candidates / FACTOR**r) * k * cost(n * (k - 1) / k, n / k)
+            math.ceil(n_candidates / FACTOR**r) * k
+            * self._seconds(contender.name, n * (k - 1) / k, n / k)
             for r, n in enumerate(self.schedule)
-        )
+        )  # fmt: skip
         return seconds / self.n_processes
+
+    def _seconds(self, name, n_fit, n_predict):
+        """Seconds to fit and predict, scaled from the cost measured.
+
+        The fit grows as ``n**growth``, a prediction as the number of images
+        times ``n**(growth - 1)`` (a kernel machine compares each image with a
+        number of support vectors that grows with ``n``).
+        """
+        n, fit_s, m, predict_s, growth = self.costs[name]
+        ratio = n_fit / n
+        return fit_s * ratio**growth + predict_s * n_predict / m * ratio ** (growth - 1)
 
     def _fits(self, title):
         """The step that measures the jobs of `title`."""
@@ -290,8 +290,8 @@ class _Plan:
     def _make_jobs(self):
         """Every fit to measure with the best parameters known, identical ones once.
 
-        ``rows[name]`` holds the jobs of a row's seeds, ``scaling[name]`` those
-        of its scaling study; each job names its step.
+        ``rows[name]`` holds the jobs of a row's seeds, ``scaling[name]`` those of
+        its scaling study; each job names its step.
         """
         config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
         self.rows, self.scaling, seen = {}, {}, {}
@@ -320,27 +320,6 @@ class _Plan:
                     for n in sizes
                 ]  # fmt: skip
         self.jobs = [*seen.values(), *(j for js in self.scaling.values() for j in js)]
-
-
-@dataclass
-class _Cost:
-    """Seconds to fit ``n`` images and predict ``m``, for the progress estimate.
-
-    Scaled from one measurement: the fit as ``n**growth``, a prediction as
-    the number of images times ``n**(growth - 1)`` (a kernel machine compares
-    each image with a number of support vectors that grows with ``n``).
-    """
-
-    n: int
-    fit_s: float
-    m: int
-    predict_s: float
-    growth: float
-
-    def __call__(self, n_fit, n_predict):
-        ratio = n_fit / self.n
-        predict = self.predict_s * n_predict / self.m * ratio ** (self.growth - 1)
-        return self.fit_s * ratio**self.growth + predict
 
 
 def _with_seed(pipeline, seed):
