@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from ..inspection import TrainingCurveDisplay
-from ._stats import pareto_front
+from ._report import front_order
 
 
 def write_plots(results, output_dir):
@@ -36,18 +36,19 @@ def write_plots(results, output_dir):
     }
     written = []
     for name, draw in drawers.items():
-        figure = draw(results)
-        if figure is not None:
+        if (figure := draw(results)) is not None:
             figure.savefig(os.path.join(output_dir, name), dpi=110)
             written.append(name)
     return written
 
 
 def _frontier(results):
-    rows = results["contenders"]
+    """Test accuracy against fit and prediction time, with the Pareto fronts."""
+    rows, name = results["contenders"], results["data"]["name"]
+    figure, axes = _figure(
+        (11, 5), f"{name}: test accuracy against time", 2, sharey=True
+    )
     accuracy = np.array([c["test_accuracy"] for c in rows])
-    figure = Figure(figsize=(11, 5), layout="constrained")
-    axes = figure.subplots(1, 2, sharey=True)
     for ax, key, label in zip(
         axes,
         ("fit_s", "predict_s"),
@@ -60,75 +61,68 @@ def _frontier(results):
             ax.errorbar(
                 t, a, yerr=[[a - low], [high - a]], fmt="o", capsize=3, label=c["title"]
             )
-        on_front = pareto_front(times, accuracy)
-        order = [i for i in np.argsort(times) if on_front[i]]
+        order = front_order(rows, key)
         ax.step(
             times[order],
             accuracy[order],
+            "--",
             where="post",
             color="0.3",
-            linestyle="--",
             label="Pareto front",
         )
-        ax.set_xscale("log")
-        _label_log_axis(ax.xaxis, times)
-        ax.set_xlabel(label)
-        ax.grid(True, which="both", alpha=0.3)
+        _log_x(ax, times, label)
     axes[0].set_ylabel("test accuracy (95 % Wilson interval)")
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=3)
-    figure.suptitle(f"{results['data']['name']}: test accuracy against time")
     return figure
 
 
 def _scaling(results):
-    if not results["scaling"]:
+    """Fit time, prediction time and accuracy against the number of images."""
+    if not (studies := results["scaling"]):
         return None
-    figure = Figure(figsize=(13, 4.2), layout="constrained")
-    axes = figure.subplots(1, 3)
-    for study in results["scaling"]:
+    title = f"{results['data']['name']}: scaling with the training set"
+    figure, axes = _figure((13, 4.2), title, 3)
+    for study in studies:
         points = study["points"]
         sizes = [p["n_train"] for p in points]
         label = f"{study['contender']} (fit ~ n^{study['fit_loglog_slope']:.2f})"
         axes[0].loglog(sizes, [p["fit_s"] for p in points], "o-", label=label)
         axes[1].loglog(sizes, [p["predict_s"] for p in points], "o-")
         axes[2].semilogx(sizes, [p["accuracy"] for p in points], "o-")
-    n_test = results["scaling"][0]["n_test"]
+    n_test = studies[0]["n_test"]
     ylabels = ("fit time (s)", f"prediction time, {n_test} images (s)", "test accuracy")
     for ax, ylabel in zip(axes, ylabels, strict=True):
-        _label_log_axis(ax.xaxis, sizes)
-        ax.set_xlabel("training images")
+        _log_x(ax, sizes, "training images")
         ax.set_ylabel(ylabel)
-        ax.grid(True, which="both", alpha=0.3)
     axes[0].legend(fontsize="small")
-    figure.suptitle(f"{results['data']['name']}: scaling with the training set")
     return figure
 
 
 def _learning_curve(results):
-    curve = results["learning_curve"]
-    if curve is None:
+    """The tuned classifier's training curves, its best epoch dotted."""
+    if (curve := results["learning_curve"]) is None:
         return None
-    figure = Figure(figsize=(10, 4), layout="constrained")
-    display = TrainingCurveDisplay.from_history(
-        curve["history"], ax=figure.subplots(1, 2)
-    )
-    for ax in display.axes_:
-        ax.axvline(curve["best_epoch"], color="0.6", linestyle=":", linewidth=1)
-    figure.suptitle(
+    figure, axes = _figure(
+        (10, 4),
         f"Tuned SigmoidMLPClassifier: {curve['n_fit']} training, "
         f"{curve['n_validation']} validation images (dotted: best validation "
-        f"accuracy, epoch {curve['best_epoch']})"
+        f"accuracy, epoch {curve['best_epoch']})",
+        2,
     )
+    TrainingCurveDisplay.from_history(curve["history"], ax=axes)
+    for ax in axes:
+        ax.axvline(curve["best_epoch"], color="0.6", linestyle=":", linewidth=1)
     return figure
 
 
 def _confusion_matrices(results):
+    """Each contender's confusion matrix on the test set, first seed."""
     rows = results["contenders"]
     n_columns = min(4, len(rows))
     n_rows = math.ceil(len(rows) / n_columns)
-    figure = Figure(figsize=(4 * n_columns, 4 * n_rows), layout="constrained")
-    axes = figure.subplots(n_rows, n_columns, squeeze=False).ravel()
+    title = f"{results['data']['name']}: confusion matrices, first seed"
+    figure, axes = _figure((4 * n_columns, 4 * n_rows), title, n_columns, n_rows)
     for ax, c in zip(axes, rows, strict=False):
         ConfusionMatrixDisplay(
             np.asarray(c["confusion_matrix"]),
@@ -137,17 +131,24 @@ def _confusion_matrices(results):
         ax.set_title(f"{c['title']}\naccuracy {c['test_accuracy']:.4f}", fontsize=9)
     for ax in axes[len(rows) :]:
         ax.set_axis_off()
-    figure.suptitle(f"{results['data']['name']}: confusion matrices, first seed")
     return figure
 
 
-def _label_log_axis(axis, values):
-    """Plain-number labels on a log axis, few enough not to overlap.
+def _figure(size, title, n_columns, n_rows=1, **kwargs):
+    """A titled figure of `size` inches and its axes, as a 1-d array."""
+    figure = Figure(figsize=size, layout="constrained")
+    figure.suptitle(title)
+    return figure, figure.subplots(n_rows, n_columns, squeeze=False, **kwargs).ravel()
 
-    Up to about two decades, labels at 1, 2 and 5 times the powers of ten;
-    over a wider span, at the powers of ten only.
-    """
-    span = math.log10(max(values) / min(values))
-    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if span <= 2.2 else (1.0,)))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axis.set_minor_formatter(NullFormatter())
+
+def _log_x(ax, values, label):
+    """A log x axis labelled `label`, plain-number ticks fitting `values`, a grid."""
+    ax.set_xscale("log")
+    # Labels at 1, 2 and 5 times the powers of ten up to about two decades; over a
+    # wider span they would overlap, so at the powers of ten only.
+    wide = math.log10(max(values) / min(values)) > 2.2
+    ax.xaxis.set_major_locator(LogLocator(subs=(1.0,) if wide else (1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(label)
+    ax.grid(True, which="both", alpha=0.3)
