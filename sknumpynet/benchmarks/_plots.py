@@ -9,7 +9,9 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from ..inspection import TrainingCurveDisplay
-from ._report import front_order
+from ._report import _front_order
+
+FRONT_STYLE = {"where": "post", "color": "0.3", "linestyle": "--"}
 
 
 def write_plots(results, output_dir):
@@ -44,32 +46,23 @@ def write_plots(results, output_dir):
 
 def _frontier(results):
     """Test accuracy against fit and prediction time, with the Pareto fronts."""
-    rows, name = results["contenders"], results["data"]["name"]
-    figure, axes = _figure(
-        (11, 5), f"{name}: test accuracy against time", 2, sharey=True
-    )
+    rows = results["contenders"]
+    title = f"{results['data']['name']}: test accuracy against time"
+    figure, axes = _figure((11, 5), title, 2, sharey=True)
     accuracy = np.array([c["test_accuracy"] for c in rows])
-    for ax, key, label in zip(
-        axes,
-        ("fit_s", "predict_s"),
-        ("fit time on the training set (s)", "prediction time of the test set (s)"),
-        strict=True,
-    ):
+    x_labels = {
+        "fit_s": "fit time on the training set (s)",
+        "predict_s": "prediction time of the test set (s)",
+    }
+    for ax, (key, label) in zip(axes, x_labels.items(), strict=True):
         times = np.array([c[key] for c in rows])
         for c, t, a in zip(rows, times, accuracy, strict=True):
             low, high = c["test_accuracy_ci95"]
             ax.errorbar(
                 t, a, yerr=[[a - low], [high - a]], fmt="o", capsize=3, label=c["title"]
             )
-        order = front_order(rows, key)
-        ax.step(
-            times[order],
-            accuracy[order],
-            "--",
-            where="post",
-            color="0.3",
-            label="Pareto front",
-        )
+        front = _front_order(rows, key)
+        ax.step(times[front], accuracy[front], label="Pareto front", **FRONT_STYLE)
         _log_x(ax, times, label)
     axes[0].set_ylabel("test accuracy (95 % Wilson interval)")
     handles, labels = axes[0].get_legend_handles_labels()

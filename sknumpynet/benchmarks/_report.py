@@ -88,7 +88,7 @@ def _headline(results):
     """The title, a warning on a quick run, then the Pareto fronts in a sentence."""
     rows = results["contenders"]
     fit, predict = (
-        _and([rows[i]["title"] for i in front_order(rows, key)])
+        _and([rows[i]["title"] for i in _front_order(rows, key)])
         for key in ("fit_s", "predict_s")
     )
     quick = results["run"]["config"]["quick"] and (
@@ -179,10 +179,8 @@ def _main_row(c, data, config):
         agreement = c["onnx_agreement"]
         same = "" if agreement == 1 else f", {100 * agreement:.2f} % of labels equal"
         onnx = f"{c['predict_onnx_s']:.3g}{same}"
-    n_bytes = c["model_bytes"]
-    size = f"{n_bytes / 1024:.0f} KiB"
-    if n_bytes >= 1024**2:
-        size = f"{n_bytes / 1024**2:.1f} MiB"
+    n = c["model_bytes"]
+    size = f"{n / 1024:.0f} KiB" if n < 1024**2 else f"{n / 1024**2:.1f} MiB"
     low, high = c["test_accuracy_ci95"]
     return {
         "Contender": c["title"],
@@ -315,13 +313,12 @@ def _time_spent(results):
     """Each step's wall-clock time and share of the run."""
     run = results["run"]
     steps = pd.DataFrame(run["steps"])
+    share = 100 * steps["seconds"] / run["duration_s"]
     table = pd.DataFrame(
         {
             "Step": steps["step"],
             "Time": steps["seconds"].map(format_duration),
-            "Share": (100 * steps["seconds"] / run["duration_s"]).map(
-                "{:.0f} %".format
-            ),
+            "Share": share.map("{:.0f} %".format),
         }
     )
     return _blocks("## Where the time went", _markdown(table))
@@ -347,7 +344,7 @@ def _grids(results):
     return "\n".join(text)
 
 
-def front_order(rows, key):
+def _front_order(rows, key):
     """Indices of the Pareto front of test accuracy against `key`, fastest first."""
     times = [c[key] for c in rows]
     on_front = pareto_front(times, [c["test_accuracy"] for c in rows])
@@ -378,7 +375,7 @@ def _list(lead, items):
 
 
 def _if(value, template):
-    """`template` formatted with `value` if `value` is truthy, else ""."""
+    """`template` formatted with `value` if `value` is true, else ""."""
     return template.format(value) if value else ""
 
 
@@ -404,10 +401,8 @@ def _predict_rule(config):
 def _predict_text(seconds, timing, config, digits=2):
     """`seconds` to `digits` places, with the number of runs if fewer were timed."""
     runs = len(timing["predict_s_runs"])
-    text = f"{seconds:.{digits}f}"
-    return text + (
-        f" ({_count(runs, 'run')})" if runs < config["predict_repeats"] else ""
-    )
+    fewer = runs < config["predict_repeats"]
+    return f"{seconds:.{digits}f}" + _if(fewer, f" ({_count(runs, 'run')})")
 
 
 def _and(names):
