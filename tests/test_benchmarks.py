@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_digits
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 from sklearn.pipeline import Pipeline
+from sklearn.svm import SVC
 
 from sknumpynet.augmentation import RandomShift
 from sknumpynet.benchmarks import _contenders, _report, _speed_training, speed
@@ -107,6 +108,24 @@ def test_prediction_timing_stops_at_the_repeats_or_the_budget(
     )
     assert len(measured["predict_s_runs"]) == expected_runs
     assert min(measured["predict_s_runs"]) >= seconds
+
+
+def test_onnx_runtime_is_timed_only_when_the_own_prediction_was_quick():
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32)  # skl2onnx's SVC graph takes float32
+    quick = fit_and_predict(
+        Pipeline([("clf", SVC())]), X, y, X[:50],
+        predict_repeats=1, predict_budget_s=60.0,
+    )  # fmt: skip
+    assert quick["predict_onnx_s"] > 0 and quick["onnx_agreement"] == 1.0
+    slow = fit_and_predict(
+        Pipeline([("clf", _SlowClassifier(0.03))]), X[:2], [0, 1], X[:2],
+        predict_repeats=3, predict_budget_s=0.01,
+    )  # fmt: skip
+    assert slow["predict_onnx_s"] is None
+    assert slow["onnx_note"].startswith("not timed")
 
 
 def test_every_contender_climbs_the_same_halving_rounds():

@@ -121,17 +121,17 @@ def onnx_predictions(pipeline, X_test, y_pred, n_threads, repeats, budget_s):
     # skl2onnx converts estimators, not the "passthrough" placeholder.
     steps = [step for step in pipeline.steps if step[1] != "passthrough"]
     model = steps[0][1] if len(steps) == 1 else Pipeline(steps)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = n_threads or 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             graph = to_onnx(model, X_test[:1])
-    except Exception as exc:  # skl2onnx has no common error class
-        return _no_onnx(f"skl2onnx cannot convert it ({type(exc).__name__})")
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = n_threads or 0
-    session = onnxruntime.InferenceSession(
-        graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
+        session = onnxruntime.InferenceSession(
+            graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # neither library has a common error class
+        return _no_onnx(f"no ONNX Runtime session of it ({type(exc).__name__})")
     feed = {session.get_inputs()[0].name: X_test}
     label = session.get_outputs()[0].name
     runs, (labels,) = timed_repeats(
