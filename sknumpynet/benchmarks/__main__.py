@@ -67,7 +67,7 @@ def _parser():
           help="Most predictions timed per model (default: 3).")
     sizes("--predict-budget", type=_positive(float), metavar="SECONDS",
           dest="predict_budget_s",
-          help="Time no more predictions of a model after SECONDS (default: 60).")
+          help="Time no more predictions of a model after SECONDS (default: 30).")
     # fmt: on
     return parser
 

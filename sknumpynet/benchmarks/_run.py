@@ -49,7 +49,7 @@ class Config:
     scaling_test_size: int = 2_000
     validation_size: int = 10_000
     predict_repeats: int = 3
-    predict_budget_s: float = 60.0
+    predict_budget_s: float = 30.0
     blas_threads: int | None = None
     data_home: str | None = None
 
