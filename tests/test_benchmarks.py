@@ -176,6 +176,24 @@ def test_each_defaults_row_is_a_candidate_of_its_tuned_grid(default, tuned):
     assert pipeline_key(contenders[default].pipeline) in candidates
 
 
+@pytest.mark.parametrize(
+    "dataset, ingredient, values",
+    [
+        ("mnist", "clf__augment", ["None", "ElasticDistortion()"]),
+        ("fashion-mnist", "scale", ["'passthrough'", "StandardScaler()"]),
+    ],
+)
+def test_the_tuned_grid_searches_what_the_recipe_adds(dataset, ingredient, values):
+    """Both values, as reprs: off first (the defaults), then the recipe's."""
+    contenders = {
+        c.name: c for c in make_contenders(gamma_scale=0.01, seed=0, dataset=dataset)
+    }
+    grid = contenders["sigmoid-mlp"].grid
+    assert [repr(value) for value in grid[ingredient]] == values
+    recipe = contenders["sigmoid-mlp-recipe"].pipeline
+    assert repr(recipe.get_params()[ingredient]) == values[1]
+
+
 def test_source_commit_names_the_checkout_that_runs():
     """The report records which commit produced it, when it ran from a checkout."""
     commit = source_commit()
@@ -381,7 +399,14 @@ def _speed_rows(lines):
 def test_speed_only_runs_the_chosen_groups(tiny_images, monkeypatch, capsys):
     recipes = [
         Recipe("fixed", "mnist", 0.5, 60.0, dict(augment=RandomShift(), max_iter=5)),
-        Recipe("vs-svc", "fashion-mnist", 0.5, None, dict(hidden_layer_sizes=(10,))),
+        Recipe(
+            "vs-svc",
+            "fashion-mnist",
+            0.5,
+            None,
+            dict(hidden_layer_sizes=(10,)),
+            standardize=True,
+        ),
     ]
     monkeypatch.setattr(_speed_training, "RECIPES", recipes)
     argv = ["--quick", "--repeats", "1", "--only", "recipes", "augmentation"]

@@ -3,11 +3,12 @@
 Every pipeline has the shape ``[preprocessing, "clf"]``, so that grids read
 alike. Pixels arrive in [0, 1] and no contender rescales them (the first step
 is ``"passthrough"``, except PCA's): ``SigmoidMLPClassifier`` is initialised
-for inputs of order 1, and ``StandardScaler`` would divide the border pixels,
-almost always 0 in training, by a standard deviation near 0, so that the rare
-test image that inks them saturates the sigmoids; the RBF kernel compares
-images by their Euclidean distance, in which [0, 1] pixels keep the ink's
-natural weight.
+for inputs of order 1, and ``StandardScaler`` would divide the border pixels
+of MNIST, almost always 0 in training, by a standard deviation near 0, so that
+the rare test image that inks them saturates the sigmoids; the RBF kernel
+compares images by their Euclidean distance, in which [0, 1] pixels keep the
+ink's natural weight. A recipe may standardise (Fashion-MNIST's, whose clothes
+fill the frame); on its data set the network's grid then searches that too.
 
 Each tuned grid holds at least nine candidates, so that every contender climbs
 the same three rounds of successive halving (see ``_tuning``), and contains
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from sklearn.decomposition import PCA
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, LinearSVC
 
 from .. import SigmoidMLPClassifier
@@ -99,6 +101,8 @@ def make_contenders(*, gamma_scale, seed, dataset="mnist"):
     sigmoid_grid = dict(SIGMOID_MLP_GRID)
     if recipe is not None and recipe.params.get("augment") is not None:
         sigmoid_grid["clf__augment"] = [None, recipe.params["augment"]]
+    if recipe is not None and recipe.standardize:
+        sigmoid_grid["scale"] = ["passthrough", StandardScaler()]
     contenders = [
         Contender(
             "sigmoid-mlp-default",
@@ -196,9 +200,10 @@ def _recipe_contender(recipe, seed):
         "SigmoidMLPClassifier (augmented recipe)"
         if knows
         else "SigmoidMLPClassifier (recipe)",
-        _passthrough(recipe.make_estimator(seed)),
+        recipe.make_pipeline(seed),
         note=f"The recipe {recipe.name!r} of sknumpynet.benchmarks._recipes, "
-        f"not tuned: {params_text(recipe.params)}.{knows}",
+        f"not tuned: {params_text(recipe.params)}"
+        f"{', standardised pixels' if recipe.standardize else ''}.{knows}",
     )
 
 

@@ -256,9 +256,9 @@ def recipe_figures(mnist, args):
 def recipe_rows(number, recipe, data, quick, svc_fit_seconds=None):
     """Fit `recipe` once; print its accuracy and fit seconds against its targets."""
     X, X_test, y, y_test = data
-    clf = recipe.make_estimator(random_state=0)
+    clf = recipe.make_pipeline(random_state=0)
     if quick:
-        clf.set_params(max_iter=QUICK_MAX_ITER)
+        clf.set_params(clf__max_iter=QUICK_MAX_ITER)
     with stopwatch() as fit:
         fit_quietly(clf, X, y)
     accuracy, name = clf.score(X_test, y_test), f"{number}. {recipe.name}"
