@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from ..inspection import TrainingCurveDisplay
-from ._report import _front_order
+from ._stats import front_order
 
 FRONT_STYLE = {"where": "post", "color": "0.3", "linestyle": "--"}
 
@@ -61,7 +61,7 @@ def _frontier(results):
             ax.errorbar(
                 t, a, yerr=[[a - low], [high - a]], fmt="o", capsize=3, label=c["title"]
             )
-        front = _front_order(rows, key)
+        front = front_order(rows, key)
         ax.step(times[front], accuracy[front], label="Pareto front", **FRONT_STYLE)
         _log_x(ax, times, label)
     axes[0].set_ylabel("test accuracy (95 % Wilson interval)")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ._contenders import NIELSEN_CH1, params_text
 from ._progress import format_duration
-from ._stats import pareto_front
+from ._stats import front_order
 
 JSON_FILE = "results.json"
 CSV_FILE = "results.csv"
@@ -88,7 +88,7 @@ def _headline(results):
     """The title, a warning on a quick run, then the Pareto fronts in a sentence."""
     rows = results["contenders"]
     fit, predict = (
-        _and([rows[i]["title"] for i in _front_order(rows, key)])
+        _and([rows[i]["title"] for i in front_order(rows, key)])
         for key in ("fit_s", "predict_s")
     )
     quick = results["run"]["config"]["quick"] and (
@@ -342,13 +342,6 @@ def _grids(results):
         if c["fit_warnings"]:
             text.append(f"  Warnings of the fits: {'; '.join(c['fit_warnings'])}")
     return "\n".join(text)
-
-
-def _front_order(rows, key):
-    """Indices of the Pareto front of test accuracy against `key`, fastest first."""
-    times = [c[key] for c in rows]
-    on_front = pareto_front(times, [c["test_accuracy"] for c in rows])
-    return [i for i in np.argsort(times) if on_front[i]]
 
 
 def _blocks(*blocks):

@@ -24,3 +24,19 @@ def pareto_front(times, accuracies):
     no_worse = (t[None, :] <= t[:, None]) & (a[None, :] >= a[:, None])
     better = (t[None, :] < t[:, None]) | (a[None, :] > a[:, None])
     return ~np.any(no_worse & better, axis=1)
+
+
+def front_order(rows, key):
+    """Indices of the `rows` on the Pareto front of test accuracy against `key`.
+
+    Fastest first; each row is a contender's dict of results.
+
+    >>> rows = [{"fit_s": 3.0, "test_accuracy": 0.9},
+    ...         {"fit_s": 1.0, "test_accuracy": 0.8},
+    ...         {"fit_s": 2.0, "test_accuracy": 0.7}]
+    >>> front_order(rows, "fit_s")
+    [1, 0]
+    """
+    times = [row[key] for row in rows]
+    on_front = pareto_front(times, [row["test_accuracy"] for row in rows])
+    return [i for i in np.argsort(times) if on_front[i]]
