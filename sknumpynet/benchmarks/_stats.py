@@ -39,4 +39,4 @@ def front_order(rows, key):
     """
     times = [row[key] for row in rows]
     on_front = pareto_front(times, [row["test_accuracy"] for row in rows])
-    return [i for i in np.argsort(times) if on_front[i]]
+    return [int(i) for i in np.argsort(times) if on_front[i]]
