@@ -1,24 +1,11 @@
 """The contenders: one scikit-learn Pipeline each, and how it is tuned and measured.
 
-Every pipeline has the shape ``[preprocessing, "clf"]``, so that grids read
-alike. Pixels arrive in [0, 1] and no contender rescales them (the first step
-is ``"passthrough"``, except PCA's): ``SigmoidMLPClassifier`` is initialised
-for inputs of order 1, and ``StandardScaler`` would divide the border pixels
-of MNIST, almost always 0 in training, by a standard deviation near 0, so that
-the rare test image that inks them saturates the sigmoids; the RBF kernel
-compares images by their Euclidean distance, in which [0, 1] pixels keep the
-ink's natural weight. A recipe may standardise (Fashion-MNIST's, whose clothes
-fill the frame); on its data set the network's grid then searches that too.
-
-Each tuned grid holds at least nine candidates, so that every contender climbs
-the same three rounds of successive halving (see ``_tuning``), and contains
-its estimator's defaults, so that a defaults row shows the CV score of that
-candidate instead of cross-validating the same pipeline again.
-
-To add candidates, add a key or a value to a grid: ``"clf__dropout": [0.0,
-0.3]`` doubles the candidates. To add a row, add a :class:`Contender` to the
-list of :func:`make_contenders`; ``grid=None`` compares a fixed recipe, and
-``n_seeds=3`` repeats its fit with three seeds.
+Every pipeline is ``[("scale", ...), ("clf", ...)]`` so that grids read alike.
+Pixels stay in [0, 1] unless a recipe standardises them (docs/benchmarks.md
+says why). Each tuned grid holds at least nine candidates, to climb the three
+halving rounds of ``_tuning``, and its estimator's defaults, whose row then
+shows that candidate's CV score. To add candidates, add a key or a value to a
+grid; to add a row, add a :class:`Contender` to :func:`make_contenders`.
 """
 
 import json
@@ -50,11 +37,9 @@ NIELSEN_CH1_PARAMS = dict(
     alpha=0.0,
 )
 
-# 3 x 2 x 2 = 12 candidates, the defaults (100 neurons, no dropout, a
-# constant eta) among them; on images, distorted training or not doubles them
-# (see make_contenders). Width, dropout, an annealed eta and distortions differ
-# by more than the seed-to-seed spread once the training set is large: the
-# halving rounds see every candidate at a small size and the best at a large one.
+# 12 candidates, the defaults among them; a recipe's distortion or scaler
+# doubles them (see make_contenders). Each of these settings moves the test
+# accuracy by more than the seed-to-seed spread on the full training set.
 SIGMOID_MLP_GRID = {
     "clf__hidden_layer_sizes": [(100,), (300,), (800,)],
     "clf__dropout": [0.0, 0.3],
@@ -187,23 +172,22 @@ def make_contenders(*, gamma_scale, seed, dataset="mnist"):
 
 def _recipe_contender(recipe, seed):
     """The row of a fixed recipe meant to beat SVC, with what it knows."""
-    knows = (
-        " Distorting the training images gives the network prior knowledge of "
-        "images that the SVC rows do not get: an SVM needs the same knowledge "
-        "in its own form, such as DeCoste and Schölkopf's virtual support "
-        "vectors (2002, 0.56 % test error on MNIST, at a large cost)."
-        if recipe.params.get("augment") is not None
-        else ""
-    )
+    title, knows = "SigmoidMLPClassifier (recipe)", ""
+    if recipe.params.get("augment") is not None:
+        title = "SigmoidMLPClassifier (augmented recipe)"
+        knows = (
+            " Distorting the training images gives the network prior knowledge of "
+            "images that the SVC rows do not get: an SVM needs the same knowledge "
+            "in its own form, such as DeCoste and Schölkopf's virtual support "
+            "vectors (2002, 0.56 % test error on MNIST, at a large cost)."
+        )
+    scaled = ", standardised pixels" if recipe.standardize else ""
     return Contender(
         RECIPE,
-        "SigmoidMLPClassifier (augmented recipe)"
-        if knows
-        else "SigmoidMLPClassifier (recipe)",
+        title,
         recipe.make_pipeline(seed),
         note=f"The recipe {recipe.name!r} of sknumpynet.benchmarks._recipes, "
-        f"not tuned: {params_text(recipe.params)}"
-        f"{', standardised pixels' if recipe.standardize else ''}.{knows}",
+        f"not tuned: {params_text(recipe.params)}{scaled}.{knows}",
     )
 
 

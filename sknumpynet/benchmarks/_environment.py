@@ -18,12 +18,7 @@ LIBRARIES = (
 
 
 def describe_environment():
-    """Python, libraries, CPU, cores, BLAS and source commit of this run.
-
-    Returns
-    -------
-    environment : dict
-    """
+    """Python, libraries, CPU, cores, BLAS and source commit of this run, as a dict."""
     affinity = getattr(os, "sched_getaffinity", None)  # Linux only
     return {
         "python": sys.version.split()[0], "platform": platform.platform(),
@@ -40,14 +35,10 @@ def describe_environment():
 
 
 def source_commit():
-    """The git commit of the sknumpynet source that runs, if it is a checkout.
+    """The git commit of the sknumpynet checkout that runs, None for an installed copy.
 
-    Returns
-    -------
-    commit : str or None
-        The commit hash, followed by ``" with uncommitted changes"`` when
-        tracked files differ from it; None for an installed copy (or without
-        git), whose source no commit names.
+    The hash is followed by ``" with uncommitted changes"`` when tracked files
+    differ from it.
     """
     package_dir = Path(__file__).resolve().parents[1]
 
@@ -69,12 +60,7 @@ def source_commit():
 
 
 def cpu_model():
-    """The CPU's model name, from /proc/cpuinfo or else the platform module.
-
-    Returns
-    -------
-    model : str
-    """
+    """The CPU's model name, from /proc/cpuinfo or else the platform module."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
             for line in cpuinfo:
@@ -95,24 +81,11 @@ def _version(distribution):
 
 @contextmanager
 def search_backend(backend, n_jobs, scheduler_address):
-    """Set the joblib backend of the searches, starting a dask client if needed.
+    """Set joblib's `backend` for the block, with a dask client if it is dask.
 
-    Parameters
-    ----------
-    backend : str
-        A joblib backend name: loky, threading, dask...
-
-    n_jobs : int
-        Parallel jobs; for dask without `scheduler_address`, the number of
-        single-threaded workers of the local cluster started here.
-
-    scheduler_address : str or None
-        A running dask scheduler to use.
-
-    Yields
-    ------
-    description : dict
-        The backend and, for dask, the scheduler's address and its workers.
+    The client connects to `scheduler_address`, else starts a local cluster of
+    `n_jobs` single-threaded workers. Yields a description of the backend for
+    the results: for dask, the scheduler's address and its workers.
     """
     description = {"backend": backend, "n_jobs": n_jobs}
     with ExitStack() as stack:

@@ -1,14 +1,8 @@
 """Measuring: timed fits and predictions, here or side by side on the cores.
 
-A fit is timed once, wall-clock and CPU. Predictions of the same images are
-repeated up to ``predict_repeats`` times, fewer once they have taken
-``predict_budget_s`` seconds together (an RBF SVC predicts 10,000 MNIST test
-images in a minute, a network in milliseconds); the median is kept with every
-run, and ONNX Runtime's predictions are timed alike when the pipeline's own
-took less than the budget. Networks use every BLAS thread, so their fits run
-in this process one at a time; single-threaded fits (libsvm, liblinear) run
-side by side in worker processes of one BLAS thread each, one per core, which
-leaves each fit's own time unchanged.
+Networks use every BLAS thread, so their fits run here one at a time;
+single-threaded fits (libsvm, liblinear) run side by side in worker processes
+of one BLAS thread each, which leaves each fit's own time unchanged.
 """
 
 import math

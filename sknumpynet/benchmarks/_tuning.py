@@ -1,13 +1,8 @@
 """Tuning: successive halving, with the same folds and rounds for every contender.
 
-Every grid is searched by scikit-learn's ``HalvingGridSearchCV`` with
-``resource="n_samples"`` on the same stratified folds of the same tuning set:
-all candidates are cross-validated on a ninth of the set, the best third on a
-third of it, the best third of those on all of it. Each grid has at least nine
-candidates, so that every contender climbs the same rounds, on the same images
-(the rounds draw them with the same seed). The choice is made on the whole
-tuning set, where settings that only learn fast from a few images (as 30 epochs
-of a small fold reward) no longer have the edge.
+scikit-learn's ``HalvingGridSearchCV`` cross-validates every candidate on a
+ninth of the tuning set, the best third on a third, the best of those on all
+of it; every grid climbs the same rounds, on the same images (docs/benchmarks.md).
 """
 
 import warnings
