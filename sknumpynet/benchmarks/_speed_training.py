@@ -1,19 +1,13 @@
-"""The groups of figures of ``speed.py``: functions of the data and the command line.
+"""The groups of figures of ``speed.py``; :data:`FIGURES` names them for ``--only``."""
 
-Each prints its rows with :func:`row`; :data:`FIGURES` names them for ``--only``.
-"""
-
-import statistics
 import subprocess
 import sys
 import tracemalloc
-import warnings
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from unittest import mock
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 
@@ -26,6 +20,7 @@ from ._recipes import RECIPES, Recipe
 from ._stats import loglog_slope
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
+NAME_WIDTH = 60
 
 # The svc-tuned row's best_params in docs/benchmarks/<dataset>/results.json.
 TUNED_SVC_PARAMS = {
@@ -33,62 +28,37 @@ TUNED_SVC_PARAMS = {
     "fashion-mnist": dict(C=10.0, gamma=0.0204),
 }
 
-# --quick: the first training images only, and every fit cut to a few epochs.
-QUICK_N_TRAIN = 10_000
-QUICK_MAX_ITER = 2
-
-# MLPClassifier set up as the book's network: the anchor of the epochs.
-MLP_ANCHOR = dict(solver="sgd", activation="logistic", momentum=0.9)
-
-# A high-accuracy configuration (a wide layer, dropout rather than L2); defaults.
-_WIDE = dict(hidden_layer_sizes=(300,), init="glorot", dropout=0.3, batch_size=100)
-ACCURACY_CONFIGS = [
-    Recipe("documented config", "mnist", 0.985, 60.0, {**_WIDE, "max_iter": 35}),
-    Recipe("defaults", "mnist", 0.975, 15.0, {}),
-]
-
-# Each transform and the most it may cost, in unaugmented epochs.
-AUGMENTATION_TARGETS = [(RandomShift(), 0.5), (ElasticDistortion(), 1.0)]
-
-# (hidden size, batch size) of figure 9's networks; (100, 200) are the defaults.
-THREAD_CHOICE_NETWORKS = [(30, 128), (100, 128), (300, 128), (800, 128), (100, 200)]
-
-NAME_WIDTH = 60
-
 
 def load_train_test(dataset, quick):
-    """The official float32 train/test split of `dataset`, cut short if `quick`."""
+    """The float32 train/test split of `dataset`; 10,000 training images if `quick`."""
     X, X_test, y, y_test = LOADERS[dataset](return_X_y=True, split="train_test")
     if quick:
-        X, y = X[:QUICK_N_TRAIN], y[:QUICK_N_TRAIN]
+        X, y = X[:10_000], y[:10_000]
     return X, X_test, y, y_test
 
 
-def interleaved_medians(runs, repeats, around=None):
-    """Median seconds of each of `runs`, timed in turn; `around`: untimed contexts."""
-    around = around or {}
-    times = {name: [] for name in runs}
-    for _ in range(repeats):
-        for name, run in runs.items():
-            with around.get(name, nullcontext)(), stopwatch() as took:
+def median_seconds(runs, repeats, contexts=None):
+    """Median seconds of each of `runs`, timed in turn, each in its untimed context."""
+    contexts = contexts or [nullcontext] * len(runs)
+    times = np.empty((repeats, len(runs)))
+    for repeat in range(repeats):
+        for i, (run, context) in enumerate(zip(runs, contexts, strict=True)):
+            with context(), stopwatch() as took:
                 run()
-            times[name].append(took.wall)
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
-def fit_quietly(estimator, X, y, seen=None):
-    """Fit without the too-few-epochs warning; append fit's BLAS threads to `seen`."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        estimator.fit(X, y)
-    if seen is not None:
-        seen.append(estimator._blas_threads or "all")
+            times[repeat, i] = took.wall
+    return np.median(times, axis=0)
 
 
 def one_epoch(hidden, batch_size, estimator=SigmoidMLPClassifier, **params):
     """An unfitted `estimator` of one hidden layer, trained for one epoch."""
     params |= dict(max_iter=1, random_state=0)
     return estimator(hidden_layer_sizes=(hidden,), batch_size=batch_size, **params)
+
+
+def fit_noting_threads(estimator, X, y, seen):
+    """Fit `estimator`, then append the BLAS threads its fit chose to `seen`."""
+    estimator.fit(X, y)
+    seen.append(estimator._blas_threads or "all")
 
 
 def row(name, ours, anchor, unit, *, at_most=None, at_least=None, ratio=None):
@@ -122,30 +92,32 @@ def matmul_floor_epoch(X, hidden, n_classes, batch_size):
 def epoch_figures(mnist, args):
     """1 and 2. Seconds per epoch against MLPClassifier and the matmul floor."""
     X, _, y, _ = mnist
+    n_classes = len(np.unique(y))
+    # MLPClassifier set up as the book's network.
+    book = dict(solver="sgd", activation="logistic", momentum=0.9)
     for batch_size, target in [(10, 3.0), (128, 1.5)]:
         for hidden in (30, 100) if args.quick else (30, 100, 800):
-            mlp = one_epoch(hidden, batch_size, MLPClassifier, **MLP_ANCHOR)
-            runs = {
-                "ours": partial(fit_quietly, one_epoch(hidden, batch_size), X, y),
-                "mlp": partial(fit_quietly, mlp, X, y),
-            }
+            clf = one_epoch(hidden, batch_size)
+            mlp = one_epoch(hidden, batch_size, MLPClassifier, **book)
+            runs = [partial(clf.fit, X, y), partial(mlp.fit, X, y)]
             if batch_size == 128:
-                n_classes = len(np.unique(y))
-                runs["floor"] = partial(matmul_floor_epoch, X, hidden, n_classes, 128)
-            seconds = interleaved_medians(runs, args.repeats)
-            ours, anchor = seconds["ours"], seconds["mlp"]
+                runs.append(partial(matmul_floor_epoch, X, hidden, n_classes, 128))
+            ours, anchor, *floor = median_seconds(runs, args.repeats)
             network = f"h={hidden} b={batch_size}"
-            row(f"1. s/epoch vs MLPClassifier, {network} (>= {target})", ours, anchor,
-                "s", at_least=target, ratio=anchor / ours)  # fmt: skip
-            if batch_size == 128:
-                row(f"2. s/epoch vs matmul floor, {network} (<= 1.5)", ours,
-                    seconds["floor"], "s", at_most=1.5)  # fmt: skip
+            name = f"1. s/epoch vs MLPClassifier, {network} (>= {target})"
+            row(name, ours, anchor, "s", at_least=target, ratio=anchor / ours)
+            if floor:
+                name = f"2. s/epoch vs matmul floor, {network} (<= 1.5)"
+                row(name, ours, floor[0], "s", at_most=1.5)
 
 
 def accuracy_figures(mnist, args):
-    """3 and 4. Test accuracy and fit time of two configurations."""
-    for number, config in zip("34", ACCURACY_CONFIGS, strict=True):
-        recipe_rows(number, config, mnist, args.quick)
+    """3 and 4. Accuracy and fit time of a high-accuracy configuration and defaults."""
+    # A wide layer, dropout rather than L2.
+    wide = dict(hidden_layer_sizes=(300,), init="glorot", dropout=0.3, batch_size=100)
+    config = Recipe("documented config", "mnist", 0.985, 60.0, {**wide, "max_iter": 35})
+    recipe_rows("3", config, mnist, args.quick)
+    recipe_rows("4", Recipe("defaults", "mnist", 0.975, 15.0, {}), mnist, args.quick)
 
 
 def memory_figure(mnist, args):
@@ -153,23 +125,22 @@ def memory_figure(mnist, args):
     X, _, y, _ = mnist
     clf = SigmoidMLPClassifier(max_iter=1, random_state=0)
     tracemalloc.start()
-    fit_quietly(clf, X, y)
-    _, peak = tracemalloc.get_traced_memory()
+    clf.fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    row("5. fit allocations / float32 data (<= 0.25)", peak / 2**20,
-        X.nbytes / 2**20, "MiB", at_most=0.25)  # fmt: skip
+    name = "5. fit allocations / float32 data (<= 0.25)"
+    row(name, peak / 2**20, X.nbytes / 2**20, "MiB", at_most=0.25)
 
 
 def scaling_figure(mnist, args):
     """6. The log-log slope of fit time against the number of samples."""
     X, _, y, _ = mnist
     sizes = [n for n in (5000, 10000, 20000, 40000) if n < len(y)] + [len(y)]
-    clf = partial(SigmoidMLPClassifier, max_iter=3, random_state=0)
-    fits = {n: partial(fit_quietly, clf(), X[:n], y[:n]) for n in sizes}
-    fit_times = list(interleaved_medians(fits, args.repeats).values())
-    slope = loglog_slope(sizes, fit_times)
-    row(f"6. log-log slope of fit time, n={sizes[0]}..{sizes[-1]} (<= 1.1)", slope,
-        1.1, "", at_most=1.0)  # fmt: skip
+    clf = SigmoidMLPClassifier(max_iter=3, random_state=0)
+    fits = [partial(clf.fit, X[:n], y[:n]) for n in sizes]
+    fit_times = median_seconds(fits, args.repeats)
+    name = f"6. log-log slope of fit time, n={sizes[0]}..{sizes[-1]} (<= 1.1)"
+    row(name, loglog_slope(sizes, fit_times), 1.1, "", at_most=1.0)
     print("   fit seconds (3 epochs each): " + ", ".join(f"{t:.2f}" for t in fit_times))
 
 
@@ -184,15 +155,13 @@ def augment_in_chunks(augmentation, X, batch_size):
 def augmentation_figures(mnist, args):
     """7. Seconds of distorting the training set, per unaugmented epoch."""
     X, _, y, _ = mnist
-    runs = {"epoch": partial(fit_quietly, one_epoch(800, 128), X, y)}
-    for augmentation, _ in AUGMENTATION_TARGETS:
-        name = type(augmentation).__name__
-        runs[name] = partial(augment_in_chunks, augmentation, X, 128)
-    seconds = interleaved_medians(runs, args.repeats)
-    for augmentation, target in AUGMENTATION_TARGETS:
-        name = type(augmentation).__name__
-        row(f"7. {name} / epoch, h=800 b=128 (<= {target})", seconds[name],
-            seconds["epoch"], "s", at_most=target)  # fmt: skip
+    epoch = partial(one_epoch(800, 128).fit, X, y)
+    # Each transform and the most it may cost, in unaugmented epochs.
+    for augmentation, target in [(RandomShift(), 0.5), (ElasticDistortion(), 1.0)]:
+        augment = partial(augment_in_chunks, augmentation, X, 128)
+        augment_s, epoch_s = median_seconds([augment, epoch], args.repeats)
+        name = f"7. {type(augmentation).__name__} / epoch, h=800 b=128 (<= {target})"
+        row(name, augment_s, epoch_s, "s", at_most=target)
 
 
 @contextmanager
@@ -211,25 +180,26 @@ def busy_process():
 def thread_figures(mnist, args):
     """8 and 9. Fit's choice of BLAS threads, on a busy and on an idle machine."""
     X, _, y, _ = mnist
-    clf, seen = SigmoidMLPClassifier(random_state=0, max_iter=5), []
-    fit = partial(fit_quietly, clf, X, y, seen)
-    around = {"busy": busy_process}
-    seconds = interleaved_medians({"idle": fit, "busy": fit}, args.repeats, around)
-    row("8. defaults' fit, 5 epochs, busy / idle machine (<= 1.3)", seconds["busy"],
-        seconds["idle"], "s", at_most=1.3)  # fmt: skip
+    clf, seen = SigmoidMLPClassifier(max_iter=5, random_state=0), []
+    fit = partial(fit_noting_threads, clf, X, y, seen)
+    idle, busy = median_seconds([fit, fit], args.repeats, [nullcontext, busy_process])
+    name = "8. defaults' fit, 5 epochs, busy / idle machine (<= 1.3)"
+    row(name, busy, idle, "s", at_most=1.3)
     print(f"   BLAS threads chosen by the idle and busy fits: {seen}")
-    # "all": fit's choice turned off (no limit), every product may use every thread.
-    no_choice = partial(mock.patch.object, _training, "choose_blas_threads")
-    around = {"all": partial(no_choice, return_value=None)}
+    # Fit's choice turned off (no limit): every product may use every thread.
+    no_choice = partial(
+        mock.patch.object, _training, "choose_blas_threads", return_value=None
+    )
+    # 30 to 800 neurons at batches of 128, and the defaults: 100 at 200.
+    networks = [(30, 128), (100, 128), (300, 128), (800, 128), (100, 200)]
     used = []
-    for hidden, batch_size in THREAD_CHOICE_NETWORKS:
+    for hidden, batch_size in networks:
         clf, seen = one_epoch(hidden, batch_size), []
-        runs = {"chosen": partial(fit_quietly, clf, X, y, seen)}
-        runs["all"] = partial(fit_quietly, clf, X, y)
-        seconds = interleaved_medians(runs, args.repeats, around)
+        runs = [partial(fit_noting_threads, clf, X, y, seen), partial(clf.fit, X, y)]
+        chosen, every = median_seconds(runs, args.repeats, [nullcontext, no_choice])
         network = f"h={hidden} b={batch_size}"
-        row(f"9. s/epoch, chosen / all BLAS threads, {network} (<= 1.1)",
-            seconds["chosen"], seconds["all"], "s", at_most=1.1)  # fmt: skip
+        name = f"9. s/epoch, chosen / all BLAS threads, {network} (<= 1.1)"
+        row(name, chosen, every, "s", at_most=1.1)
         used.append(f"{network}: {seen}")
     print("   BLAS threads chosen by each timed fit: " + ", ".join(used))
 
@@ -237,7 +207,7 @@ def thread_figures(mnist, args):
 def recipe_figures(mnist, args):
     """10. Each recipe against its targets, beside its data set's tuned SVC."""
     for dataset in dict.fromkeys(recipe.dataset for recipe in RECIPES):
-        data = mnist if dataset == "mnist" else load_train_test(dataset, args.quick)
+        data = load_train_test(dataset, args.quick)
         X, X_test, y, y_test = data
         svc = SVC(**TUNED_SVC_PARAMS[dataset])
         with stopwatch() as svc_fit:
@@ -254,16 +224,16 @@ def recipe_figures(mnist, args):
 
 
 def recipe_rows(number, recipe, data, quick, svc_fit_seconds=None):
-    """Fit `recipe` once; print its accuracy and fit seconds against its targets."""
+    """Fit `recipe` (two epochs if `quick`); print its accuracy and fit seconds."""
     X, X_test, y, y_test = data
     clf = recipe.make_pipeline(random_state=0)
     if quick:
-        clf.set_params(clf__max_iter=QUICK_MAX_ITER)
+        clf.set_params(clf__max_iter=2)
     with stopwatch() as fit:
-        fit_quietly(clf, X, y)
-    accuracy, name = clf.score(X_test, y_test), f"{number}. {recipe.name}"
-    row(f"{name}: test accuracy (>= {recipe.min_accuracy:g})", accuracy,
-        recipe.min_accuracy, "", at_least=1.0)  # fmt: skip
+        clf.fit(X, y)
+    name = f"{number}. {recipe.name}"
+    accuracy_name = f"{name}: test accuracy (>= {recipe.min_accuracy:g})"
+    row(accuracy_name, clf.score(X_test, y_test), recipe.min_accuracy, "", at_least=1)
     limit = recipe.max_fit_seconds or svc_fit_seconds
     limit_text = f"{limit:g}" if recipe.max_fit_seconds else "SVC's fit"
     row(f"{name}: fit seconds (<= {limit_text})", fit.wall, limit, "s", at_most=1.0)
