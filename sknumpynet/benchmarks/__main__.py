@@ -11,8 +11,6 @@ from ._progress import Progress
 from ._report import write_outputs
 from ._run import QUICK, Config, run_benchmark
 
-DEFAULT_OUTPUT = "sknumpynet-bench-results"
-
 DESCRIPTION = """\
 How does a sigmoid network trained by SGD compare with an SVM on MNIST, each
 tuned fairly? Every contender is tuned by successive halving on the same folds,
@@ -35,8 +33,8 @@ def _parser():
         help="Data set; digits (scikit-learn's 8x8 digits) needs no download.")
     add("--quick", action="store_true",
         help="Small subsets (3,000 training and 2,000 test images); every step runs.")
-    add("--output", default=DEFAULT_OUTPUT, metavar="DIR",
-        help=f"Folder of the results and report (default: ./{DEFAULT_OUTPUT}).")
+    add("--output", default="sknumpynet-bench-results", metavar="DIR",
+        help="Folder of the results and report (default: ./%(default)s).")
     add("--seed", type=int, default=0,
         help="Seed of the subsets, folds and estimators; more seeds add 1 each.")
     add("--n-jobs", type=int, default=-1,
@@ -86,14 +84,14 @@ def main(argv=None):
         0 on success, 1 if the data set could not be loaded (the reason and
         the fix are printed on stderr).
     """
+    argv = sys.argv[1:] if argv is None else argv
     parser = _parser()
     args = vars(parser.parse_args(argv))
     if args["scheduler_address"] and args["backend"] != "dask":
         parser.error("--scheduler-address needs --backend dask")
     output, plots = args.pop("output"), not args.pop("no_plots")
     given = {key: value for key, value in args.items() if value is not None}
-    config = Config(**{**(QUICK if args["quick"] else {}), **given})
-    argv = sys.argv[1:] if argv is None else argv
+    config = Config(**(QUICK if args["quick"] else {}) | given)
     command = shlex.join(["sknumpynet-bench", *argv])
     with Progress(n_unplanned=1) as progress:
         try:

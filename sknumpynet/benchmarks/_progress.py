@@ -4,35 +4,24 @@ import math
 import sys
 import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
 
 
-@dataclass
-class Times:
-    """Wall-clock and CPU seconds of a block timed by :func:`stopwatch`."""
-
-    wall: float = math.nan
-    cpu: float = math.nan
-
-
-@contextmanager
-def stopwatch():
+class stopwatch:  # lower case, as contextlib.suppress: it reads as a call
     """Time the block: ``with stopwatch() as t: ...``, then ``t.wall``, ``t.cpu``.
 
-    Yields
-    ------
-    times : Times
-        Filled in when the block ends; ``cpu`` adds up every thread of this
-        process.
+    Wall-clock and CPU seconds, NaN until the block ends; ``cpu`` adds up every
+    thread of this process.
     """
-    times = Times()
-    wall, cpu = time.perf_counter(), time.process_time()
-    try:
-        yield times
-    finally:
-        times.wall = time.perf_counter() - wall
-        times.cpu = time.process_time() - cpu
+
+    wall = cpu = math.nan
+
+    def __enter__(self):
+        self._started = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc_info):
+        wall, cpu = self._started
+        self.wall, self.cpu = time.perf_counter() - wall, time.process_time() - cpu
 
 
 def format_duration(seconds):
@@ -74,15 +63,12 @@ class Progress:
     """
 
     def __init__(self, stream=None, heartbeat_s=50.0, n_unplanned=0):
-        self.stream, self.heartbeat_s, self.n_unplanned = (
-            stream,
-            heartbeat_s,
-            n_unplanned,
-        )
+        self.stream, self.heartbeat_s = stream, heartbeat_s
+        self.n_unplanned, self.n_steps = n_unplanned, 0
         self.start = self.step_start = self.last_print = time.perf_counter()
         self.finished = []  # {"step", "seconds"} of every step that ended
-        self.title, self.current = None, math.nan
-        self.later, self.n_steps = [], 0  # estimated seconds of the steps to come
+        self.title, self.current = None, math.nan  # the step that runs, its estimate
+        self.later = []  # estimated seconds of the steps to come
         self._lock, self._stop = threading.Lock(), threading.Event()
         self._thread = threading.Thread(target=self._heartbeat, daemon=True)
 

@@ -1,10 +1,4 @@
-"""The run: its configuration, the order of its steps, and what it records.
-
-Small timed fits give the time left; tuning runs on the joblib backend chosen;
-then each row is fitted and tested once per seed, the tuned SigmoidMLP learns
-once more watching held-out images, and the scaling contenders are fitted on
-subsets of growing size, one-core fits side by side (see ``_measure``).
-"""
+"""The run: its configuration, the order of its steps, and what it records."""
 
 import math
 import time
@@ -62,25 +56,12 @@ QUICK = dict(
 
 
 def run_benchmark(config, progress, command):
-    """Run every step of the benchmark and return all that was measured.
+    """Run every step of the benchmark, reported to `progress`; return the results.
 
-    Parameters
-    ----------
-    config : Config
-        What to run. With ``blas_threads`` set, every BLAS library of this
-        process is limited to that many threads for the whole run.
-
-    progress : Progress
-        Where to report progress.
-
-    command : str
-        The command line that started the run, for the record.
-
-    Returns
-    -------
-    results : dict
-        Everything measured: ``run``, ``environment``, ``data``,
-        ``contenders`` (one row each), ``learning_curve``, ``scaling``.
+    With ``config.blas_threads`` set, every BLAS library of this process is
+    limited to that many threads for the whole run. `command`, the command line
+    that started it, is recorded with ``run``, ``environment``, ``data``,
+    ``contenders`` (one row each), ``learning_curve`` and ``scaling``.
     """
     started = datetime.now(timezone.utc)
     with threadpool_limits(limits=config.blas_threads, user_api="blas"):
@@ -93,13 +74,7 @@ def run_benchmark(config, progress, command):
             f"{len(data.y_train)} training and {len(data.y_test)} test images of "
             f"{data.X_train.shape[1]} pixels ({data.source})"
         )
-        rows = stratified_subset(data.y_train, config.cv_subset, config.seed)
-        X_cv, y_cv = data.X_train[rows], data.y_train[rows]
-        gamma_scale = float(1 / (X_cv.shape[1] * X_cv.var()))
-        contenders = make_contenders(
-            gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
-        )
-        plan = _Plan(contenders, data, config, X_cv, y_cv)
+        plan = _Plan(data, config)
         plan.run(progress, 1)  # the calibration
         with search_backend(
             config.backend, config.n_jobs, config.scheduler_address
@@ -107,15 +82,6 @@ def run_benchmark(config, progress, command):
             plan.run(progress, len(plan.tuned))
         plan.run(progress)
         progress.end_step()
-    data_record = {
-        "name": data.name, "source": data.source, "n_train": len(data.y_train),
-        "n_test": len(data.y_test), "n_features": int(data.X_train.shape[1]),
-        "class_names": data.class_names, "cv_subset": len(y_cv),
-        "cv_folds": config.cv_folds, "halving_factor": FACTOR,
-        "halving_schedule": plan.schedule, "gamma_scale": gamma_scale,
-    }  # fmt: skip
-    tuned = {c.name: (c, plan.searches[c.name]) for c in plan.tuned}
-    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in plan.contenders]
     run = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -123,24 +89,43 @@ def run_benchmark(config, progress, command):
         "command": command, "config": asdict(config), "search_backend": backend,
         "side_by_side_processes": plan.n_processes, "steps": list(progress.finished),
     }  # fmt: skip
+    tuned = {c.name: (c, plan.searches[c.name]) for c in plan.tuned}
+    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in plan.contenders]
     return {
         "schema_version": 2, "run": run, "environment": describe_environment(),
-        "data": data_record, "contenders": rows, "learning_curve": plan.curve,
+        "data": plan.data_record, "contenders": rows, "learning_curve": plan.curve,
         "scaling": [_scaling(name, jobs) for name, jobs in plan.scaling.items()],
     }  # fmt: skip
 
 
 class _Plan:
-    """The steps after the loading, each with its estimated seconds and action."""
+    """The steps after the loading, each with its title, estimated seconds and action.
 
-    def __init__(self, contenders, data, config, X_cv, y_cv):
-        wanted = config.contenders  # all when empty
-        self.contenders = [c for c in contenders if not wanted or c.name in wanted]
+    The estimates are functions, called again before each step: the calibration
+    and the tunings change them.
+    """
+
+    def __init__(self, data, config):
         self.data, self.config = data, config
+        rows = stratified_subset(data.y_train, config.cv_subset, config.seed)
+        X_cv, y_cv = data.X_train[rows], data.y_train[rows]
         folds = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
         self.cv = X_cv, y_cv, list(folds.split(X_cv, y_cv))
-        self.tuned = [c for c in self.contenders if c.grid is not None]
         self.schedule = halving_schedule(len(y_cv))
+        gamma_scale = float(1 / (X_cv.shape[1] * X_cv.var()))
+        self.data_record = {
+            "name": data.name, "source": data.source, "n_train": len(data.y_train),
+            "n_test": len(data.y_test), "n_features": int(data.X_train.shape[1]),
+            "class_names": data.class_names, "cv_subset": len(y_cv),
+            "cv_folds": config.cv_folds, "halving_factor": FACTOR,
+            "halving_schedule": self.schedule, "gamma_scale": gamma_scale,
+        }  # fmt: skip
+        contenders = make_contenders(
+            gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
+        )
+        wanted = config.contenders  # all when empty
+        self.contenders = [c for c in contenders if not wanted or c.name in wanted]
+        self.tuned = [c for c in self.contenders if c.grid is not None]
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
         self.side_by_side = f"one-core fits, {self.n_processes} at a time"
@@ -148,54 +133,76 @@ class _Plan:
         self.costs = {c.name: (1, math.nan, 1, math.nan, 1) for c in self.contenders}
         self.searches, self.curve, self.n_done = {}, None, 0
         self._make_jobs()
+        self.steps = self._steps()
 
     def run(self, progress, n_steps=None):
-        """Run the next `n_steps` steps (default: all left), re-estimating before each.
-
-        A tuning changes the estimates: the fits after it use its best parameters.
-        """
-        stop = len(self.steps()) if n_steps is None else self.n_done + n_steps
-        while self.n_done < stop:
-            steps = self.steps()[self.n_done :]
-            progress.plan([seconds for _, seconds, _ in steps])
-            progress.step(steps[0][0])
-            steps[0][2](progress)
+        """Run the next `n_steps` steps (default: all left), estimating before each."""
+        for title, _, action in self.steps[self.n_done :][:n_steps]:
+            progress.plan([estimate() for _, estimate, _ in self.steps[self.n_done :]])
+            progress.step(title)
+            action(progress)
             self.n_done += 1
 
-    def steps(self):
+    def _steps(self):
         """``(title, estimated seconds, action)`` of every step, in order.
 
-        The calibration, the tunings, then the fits on the training set, the
-        learning curves and the scaling studies that run here, then the
-        one-core fits.
+        Small timed fits give the time left; the tunings run on the joblib
+        backend chosen; then each row is fitted and tested once per seed, the
+        tuned SigmoidMLP learns once more watching held-out images, and the
+        scaling contenders are fitted on subsets of growing size; one-core fits
+        last, side by side (see ``_measure``).
         """
-        for job in self.jobs:
-            job.estimate_s = self._seconds(job.contender, job.n_train, job.n_test)
         here = [c for c in self.contenders if not c.one_core]
         rounds = ", ".join(map(str, self.schedule))
         n_fit = len(self.data.y_train) - self.n_validation
         calibration = "time small fits of each contender, to estimate the time left"
-        steps = [(calibration, math.nan, self._calibrate)]
+        steps = [(calibration, lambda: math.nan, self._calibrate)]
         steps += [
             (f"{c.name}: successive halving, rounds of {rounds} images",
-             self._tuning_s(c), partial(self._tune, c))
+             partial(self._tuning_s, c), partial(self._tune, c))
             for c in self.tuned
         ]  # fmt: skip
-        steps += [self._fits(f"{c.name}: fits on the training set") for c in here]
+        steps += [self._fits(self._step(c, "fits on the training set")) for c in here]
         steps += [
             (f"{c.name}: learning curve, {self.n_validation} images held out",
-             self._seconds(c.name, n_fit, self.n_validation),
+             partial(self._seconds, c.name, n_fit, self.n_validation),
              partial(self._learning_curve, c.name))
             for c in here if c.learning_curve
         ]  # fmt: skip
-        steps += [
-            self._fits(f"{c.name}: scaling study")
-            for c in here
-            if c.name in self.scaling
-        ]
+        scaled = [c for c in here if c.name in self.scaling]
+        steps += [self._fits(self._step(c, "scaling study")) for c in scaled]
         if len(here) < len(self.contenders):
             steps.append(self._fits(self.side_by_side))
         return steps
+
+    def _step(self, contender, what):
+        """The title of the step that makes `contender`'s fits of `what`."""
+        return self.side_by_side if contender.one_core else f"{contender.name}: {what}"
+
+    def _fits(self, title):
+        """The step that measures the jobs of `title`."""
+        return title, partial(self._fits_s, title), partial(self._run_jobs, title)
+
+    def _fits_s(self, title):
+        """Estimated seconds of the jobs of `title`, each job's noted on it."""
+        jobs = [job for job in self.jobs if job.step == title]
+        for job in jobs:
+            job.estimate_s = self._seconds(job.contender, job.n_train, job.n_test)
+        seconds = [job.estimate_s for job in jobs]
+        if title == self.side_by_side:  # the cores share these fits
+            return max(max(seconds), sum(seconds) / self.n_processes)
+        return sum(seconds)
+
+    def _run_jobs(self, title, progress):
+        """Measure the jobs of `title`, which an identical row may have left empty."""
+        jobs = [job for job in self.jobs if job.step == title]
+        if not jobs:
+            progress.note("its fits are those of an identical row, made before")
+        run_jobs(
+            jobs, self.data, n_processes=self.n_processes, progress=progress,
+            predict_repeats=self.config.predict_repeats,
+            predict_budget_s=self.config.predict_budget_s,
+        )  # fmt: skip
 
     def _calibrate(self, progress):
         """Time small fits of each contender and of two candidates of its grid.
@@ -258,24 +265,6 @@ class _Plan:
         ratio = n_fit / n
         return fit_s * ratio**growth + predict_s * n_predict / m * ratio ** (growth - 1)
 
-    def _fits(self, title):
-        """The step that measures the jobs of `title`."""
-        jobs = [job for job in self.jobs if job.step == title]
-        seconds = [job.estimate_s for job in jobs]
-        if title == self.side_by_side:  # the cores share these fits
-            seconds = [max(max(seconds), sum(seconds) / self.n_processes)]
-        return title, sum(seconds), partial(self._run_jobs, jobs)
-
-    def _run_jobs(self, jobs, progress):
-        """Measure `jobs`, which an identical row may have left empty."""
-        if not jobs:
-            progress.note("its fits are those of an identical row, made before")
-        run_jobs(
-            jobs, self.data, n_processes=self.n_processes, progress=progress,
-            predict_repeats=self.config.predict_repeats,
-            predict_budget_s=self.config.predict_budget_s,
-        )  # fmt: skip
-
     def _learning_curve(self, name, progress):
         """Train the row's pipeline once more, watching held-out images."""
         self.curve = learning_curve(
@@ -294,32 +283,29 @@ class _Plan:
         its scaling study; each job names its step.
         """
         config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
-        self.rows, self.scaling, seen = {}, {}, {}
+        n_train, n_test = len(y_train), len(y_test)
         test_rows = stratified_subset(y_test, config.scaling_test_size, config.seed)
-        n_scaling_test = min(config.scaling_test_size, len(y_test))
-        sizes = sorted({n for n in config.scaling_sizes if n <= len(y_train)})
+        n_scaling_test = min(config.scaling_test_size, n_test)
+        sizes = sorted({n for n in config.scaling_sizes if n <= n_train})
+        self.rows, self.scaling, unique = {}, {}, {}
         for c in self.contenders:
             params = self.searches.get(c.name, {}).get("best_params", {})
             pipeline = clone(c.pipeline).set_params(**params)
-            step = f"{c.name}: fits on the training set"
-            step = self.side_by_side if c.one_core else step
-            self.rows[c.name] = [
-                seen.setdefault(
-                    pipeline_key(seeded := _with_seed(clone(pipeline), seed)),
-                    Job(c.name, step, seeded, c.one_core, len(y_train), len(y_test),
-                        seed=seed),
-                )
-                for seed in range(config.seed, config.seed + c.n_seeds)
-            ]  # fmt: skip
+            step = self._step(c, "fits on the training set")
+            self.rows[c.name] = []
+            for seed in range(config.seed, config.seed + c.n_seeds):
+                seeded = _with_seed(clone(pipeline), seed)
+                job = Job(c.name, step, seeded, c.one_core, n_train, n_test, seed=seed)
+                self.rows[c.name].append(unique.setdefault(pipeline_key(seeded), job))
             if c.scaling and len(sizes) > 1:
-                step = self.side_by_side if c.one_core else f"{c.name}: scaling study"
+                step = self._step(c, "scaling study")
                 self.scaling[c.name] = [
                     Job(c.name, step, clone(pipeline), c.one_core, n, n_scaling_test,
                         train_rows=stratified_subset(y_train, n, config.seed),
                         test_rows=test_rows)
                     for n in sizes
                 ]  # fmt: skip
-        self.jobs = [*seen.values(), *(j for js in self.scaling.values() for j in js)]
+        self.jobs = [*unique.values(), *(j for js in self.scaling.values() for j in js)]
 
 
 def _with_seed(pipeline, seed):
@@ -336,32 +322,28 @@ def _row(contender, tuned, jobs, y_test):
     else:
         search = {"best_params": {}, "n_candidates": 1, "search_s": None}
         search |= shared_cv(contender, tuned)
-    measured = [job.measured for job in jobs]
-    accuracies, fit_s, fit_cpu_s, predict_s = (
-        np.array([m[key] for m in measured])
-        for key in ("accuracy", "fit_s", "fit_cpu_s", "predict_s")
-    )
+    keys = ("accuracy", "fit_s", "fit_cpu_s", "predict_s", "predict_s_runs")
+    seeds = [{"seed": job.seed} | {k: job.measured[k] for k in keys} for job in jobs]
+    accuracies, fit_s = ([s[k] for s in seeds] for k in ("accuracy", "fit_s"))
     n_test, mean = len(y_test), float(np.mean(accuracies))
     interval = binomtest(round(mean * n_test), n_test).proportion_ci(method="wilson")
     shared = {job.contender for job in jobs} - {contender.name}
-    keys = ("accuracy", "fit_s", "fit_cpu_s", "predict_s", "predict_s_runs")
-    first = measured[0]
+    first = jobs[0].measured
     return {
         "name": contender.name, "title": contender.title, "note": contender.note,
         "grid": contender.grid, "params": step_params(jobs[0].pipeline),
         "rounds": [], "candidates": [], "cv_shared_with": None, **search,
         "one_core": contender.one_core,
-        "refit_shared_with": shared.pop() if shared else None,
-        "seeds": [{"seed": j.seed} | {k: j.measured[k] for k in keys} for j in jobs],
+        "refit_shared_with": shared.pop() if shared else None, "seeds": seeds,
         "test_accuracy": mean, "test_accuracy_std": _std(accuracies),
         "test_accuracy_ci95": [float(interval.low), float(interval.high)],
         "fit_s": float(np.mean(fit_s)), "fit_s_std": _std(fit_s),
-        "fit_cpu_s": float(np.mean(fit_cpu_s)),
-        "predict_s": float(np.mean(predict_s)),
+        "fit_cpu_s": float(np.mean([s["fit_cpu_s"] for s in seeds])),
+        "predict_s": float(np.mean([s["predict_s"] for s in seeds])),
         **{k: first[k] for k in ("predict_onnx_s", "onnx_agreement", "onnx_note")},
         "n_test": n_test, "model_bytes": first["model_bytes"],
         "n_iter": first["n_iter"],
-        "fit_warnings": sorted({w for m in measured for w in m["fit_warnings"]}),
+        "fit_warnings": sorted({w for j in jobs for w in j.measured["fit_warnings"]}),
         "confusion_matrix": confusion_matrix(y_test, first["y_pred"]).tolist(),
     }  # fmt: skip
 
