@@ -96,13 +96,12 @@ def _learning_curve(results):
     """The tuned classifier's training curves, its best epoch dotted."""
     if (curve := results["learning_curve"]) is None:
         return None
-    figure, axes = _figure(
-        (10, 4),
+    title = (
         f"Tuned SigmoidMLPClassifier: {curve['n_fit']} training, "
         f"{curve['n_validation']} validation images (dotted: best validation "
-        f"accuracy, epoch {curve['best_epoch']})",
-        2,
+        f"accuracy, epoch {curve['best_epoch']})"
     )
+    figure, axes = _figure((10, 4), title, 2)
     TrainingCurveDisplay.from_history(curve["history"], ax=axes)
     for ax in axes:
         ax.axvline(curve["best_epoch"], color="0.6", linestyle=":", linewidth=1)

@@ -22,6 +22,11 @@ CSV_COLUMNS = [
     "model_bytes", "one_core",
     "refit_shared_with",
 ]  # fmt: skip
+# How prediction times are measured, filled from the run's config.
+PREDICT_RULE = (
+    "median of {predict_repeats} timed predictions, or of fewer (their number in "
+    "parentheses) once they had taken {predict_budget_s:g} s together"
+)
 
 
 def write_outputs(results, output_dir, *, plots):
@@ -155,7 +160,7 @@ def _main_table(results):
         "own), with the 95 % Wilson interval of the test set's sampling. Fit: "
         f"wall-clock seconds on all {data['n_train']} training images, mean over "
         "the seeds; Fit CPU: CPU seconds of that fit, all threads together. "
-        f"Predict: {_predict_rule(run['config'])}, of the test images, by the "
+        f"Predict: {PREDICT_RULE.format(**run['config'])}, of the test images, by the "
         "fitted pipeline and, where the onnx extra is installed, by ONNX Runtime "
         "on the pipeline converted by skl2onnx, with as many threads. Where: fits "
         "in the main process use every BLAS thread, one at a time; one-core fits "
@@ -173,7 +178,7 @@ def _main_row(c, data, config):
     cv, onnx = "not cross-validated", f"— ({c['onnx_note']})"
     if c["cv_mean"] is not None:
         n_images = data["halving_schedule"][c["cv_round"] - 1]
-        shared = _if(c["cv_shared_with"], ", in {}'s grid")
+        shared = f", in {c['cv_shared_with']}'s grid" if c["cv_shared_with"] else ""
         cv = f"{c['cv_mean']:.4f} ± {c['cv_std']:.4f} ({n_images} images{shared})"
     if c["predict_onnx_s"] is not None:
         agreement = c["onnx_agreement"]
@@ -181,6 +186,7 @@ def _main_row(c, data, config):
         onnx = f"{c['predict_onnx_s']:.3g}{same}"
     n = c["model_bytes"]
     size = f"{n / 1024:.0f} KiB" if n < 1024**2 else f"{n / 1024**2:.1f} MiB"
+    refit = f" (fit of {c['refit_shared_with']})" if c["refit_shared_with"] else ""
     low, high = c["test_accuracy_ci95"]
     return {
         "Contender": c["title"],
@@ -188,8 +194,7 @@ def _main_row(c, data, config):
         "CV accuracy": cv,
         "Test accuracy [95 % CI]": f"{_spread(c, 'test_accuracy', '.4f')} "
         f"[{low:.4f}, {high:.4f}]",
-        "Fit (s)": _spread(c, "fit_s", ".1f")
-        + _if(c["refit_shared_with"], " (fit of {})"),
+        "Fit (s)": _spread(c, "fit_s", ".1f") + refit,
         "Fit CPU (s)": f"{c['fit_cpu_s']:.1f}",
         "Predict (s)": _predict_text(c["predict_s"], c["seeds"][0], config),
         "Predict, ONNX Runtime (s)": onnx,
@@ -282,10 +287,10 @@ def _scaling(results):
     return _tables(
         "Scaling with the number of training images",
         tables,
-        "Each size is a stratified random subset of the training set, fitted "
-        f"once in this study, every size alike. Predict: {_predict_rule(config)}, "
-        "of the same stratified subset of the test set, which also gives the "
-        "accuracy.",
+        "Each size is a stratified random subset of the training set, fitted once "
+        "in this study, every size alike. Predict: "
+        f"{PREDICT_RULE.format(**config)}, of the same stratified subset of the "
+        "test set, which also gives the accuracy.",
     )
 
 
@@ -311,15 +316,15 @@ def _learning_curve(results):
 
 def _time_spent(results):
     """Each step's wall-clock time and share of the run."""
-    run = results["run"]
-    steps = pd.DataFrame(run["steps"])
-    share = 100 * steps["seconds"] / run["duration_s"]
-    table = pd.DataFrame(
-        {
-            "Step": steps["step"],
-            "Time": steps["seconds"].map(format_duration),
-            "Share": share.map("{:.0f} %".format),
-        }
+    steps = pd.DataFrame(results["run"]["steps"])
+    share = 100 * steps["seconds"] / results["run"]["duration_s"]
+    table = (
+        steps["step"]
+        .to_frame("Step")
+        .assign(
+            Time=steps["seconds"].map(format_duration),
+            Share=share.map("{:.0f} %".format),
+        )
     )
     return _blocks("## Where the time went", _markdown(table))
 
@@ -367,14 +372,10 @@ def _list(lead, items):
     return f"{lead}: {'; '.join(items)}." if items else ""
 
 
-def _if(value, template):
-    """`template` formatted with `value` if `value` is true, else ""."""
-    return template.format(value) if value else ""
-
-
 def _spread(c, key, spec):
     """`c[key]` by `spec`, ± its standard deviation `c[key + "_std"]` if non-zero."""
-    return f"{c[key]:{spec}}" + _if(c[f"{key}_std"], f" ± {{:{spec}}}")
+    std = c[f"{key}_std"]
+    return f"{c[key]:{spec}}" + (f" ± {std:{spec}}" if std else "")
 
 
 def _count(n, noun):
@@ -382,20 +383,11 @@ def _count(n, noun):
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def _predict_rule(config):
-    """How prediction times are measured, in words."""
-    return (
-        f"median of {config['predict_repeats']} timed predictions, or of fewer "
-        f"(their number in parentheses) once they had taken "
-        f"{config['predict_budget_s']:g} s together"
-    )
-
-
 def _predict_text(seconds, timing, config, digits=2):
     """`seconds` to `digits` places, with the number of runs if fewer were timed."""
     runs = len(timing["predict_s_runs"])
-    fewer = runs < config["predict_repeats"]
-    return f"{seconds:.{digits}f}" + _if(fewer, f" ({_count(runs, 'run')})")
+    fewer = f" ({_count(runs, 'run')})" if runs < config["predict_repeats"] else ""
+    return f"{seconds:.{digits}f}{fewer}"
 
 
 def _and(names):
