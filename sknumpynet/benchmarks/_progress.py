@@ -44,22 +44,13 @@ def format_duration(seconds):
 class Progress:
     """Print on stderr which step runs, for how long, and the time left overall.
 
-    While it is open as a context manager, a background thread prints a line
-    whenever nothing was printed for `heartbeat_s` seconds, so that a long fit
-    is not silent. The time left is the sum of the estimates given to
-    :meth:`plan`, less the time spent in the current step.
-
-    Parameters
-    ----------
-    stream : file-like, default=None
-        Where to print; ``sys.stderr`` (looked up at each line) by default.
-
-    heartbeat_s : float, default=50.0
-        Longest silence while a step runs.
-
-    n_unplanned : int, default=0
-        Steps that follow the planned ones, such as writing the results,
-        counted in the number of steps announced.
+    Lines go to `stream`, or to ``sys.stderr`` as it is at each line. While it
+    is open as a context manager, a background thread prints a line whenever
+    nothing was printed for `heartbeat_s` seconds, so that a long fit is not
+    silent. The time left is the sum of the estimates given to :meth:`plan`,
+    less the time spent in the current step. The number of steps announced
+    counts `n_unplanned` steps after the planned ones, such as writing the
+    results.
     """
 
     def __init__(self, stream=None, heartbeat_s=50.0, n_unplanned=0):
