@@ -360,16 +360,19 @@ class StoppingRule:
             # partial_fit after an early-stopped fit has no best loss yet.
             best_loss = estimator.best_loss_
             best_score = -math.inf if best_loss is None else -best_loss
-        e = estimator
+        schedule = Schedule(
+            estimator.learning_rate, estimator.learning_rate_init,
+            estimator.power_t, estimator.max_iter,
+        )  # fmt: skip
         return cls(
-            schedule=Schedule(
-                e.learning_rate, e.learning_rate_init, e.power_t, e.max_iter
-            ),
-            epoch=e.n_iter_, tol=e.tol, n_iter_no_change=e.n_iter_no_change,
-            early_stopping=early_stopping, adaptive=e.learning_rate == "adaptive",
-            learning_rate=e._learning_rate,
-            learning_rate_floor=e.learning_rate_init * ADAPTIVE_FLOOR,
-            best_score=best_score, no_improvement_count=e._no_improvement_count,
+            schedule=schedule, epoch=estimator.n_iter_, tol=estimator.tol,
+            n_iter_no_change=estimator.n_iter_no_change,
+            early_stopping=early_stopping,
+            adaptive=estimator.learning_rate == "adaptive",
+            learning_rate=estimator._learning_rate,
+            learning_rate_floor=estimator.learning_rate_init * ADAPTIVE_FLOOR,
+            best_score=best_score,
+            no_improvement_count=estimator._no_improvement_count,
         )  # fmt: skip
 
     def next_learning_rate(self):
