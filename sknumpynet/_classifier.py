@@ -692,11 +692,11 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         )
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
         params = self._rebind_params_as_flat(X.dtype)
-        options = _training.StepOptions(
-            loss=self.loss, output_activation=self.out_activation_,
-            l2=self.alpha / n_effective, momentum=self.momentum,
-            nesterov=self.nesterovs_momentum, dropout=self.dropout,
-            augment=self.augment,
+        rule = _core.StepRule(
+            loss=self.loss, out_activation=self.out_activation_,
+            l2=self.alpha / n_effective, learning_rate=self.learning_rate_init,
+            momentum=self.momentum, nesterov=self.nesterovs_momentum,
+            dropout=self.dropout,
         )  # fmt: skip
         return _training.TrainingRun(
             X=X, Y=Y, y=y, sample_scale=sample_scale, train_idx=train_idx,
@@ -705,7 +705,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 np.empty_like(params.flat), [w.shape for w in params.coefs]
             ),
             velocity=self._velocity, rng=self._rng, shuffle=self.shuffle,
-            options=options, t=self.t_,
+            rule=rule, t=self.t_, augment=self.augment,
         )  # fmt: skip
 
     # -------------------------------------------------------------- predict

@@ -429,23 +429,56 @@ def sgd_update(params, steps, velocity, momentum, nesterov):
         params += velocity
 
 
-def sgd_step(
-    X,
-    Y,
-    row_scale,
-    params,
-    grads,
-    velocity,
-    *,
-    loss,
-    out_activation,
-    l2,
-    learning_rate,
-    momentum,
-    nesterov,
-    dropout=0.0,
-    rng=None,
-):
+class StepRule(NamedTuple):
+    """The settings of a mini-batch step, shared by the steps of an epoch.
+
+    Attributes
+    ----------
+    loss, out_activation : str
+        See :func:`per_sample_loss`.
+    l2 : float
+        L2 coefficient of the mean cost (the book's lambda / n; see
+        :func:`backward`).
+    learning_rate : float
+        eta.
+    momentum : float, default=0.0
+    nesterov : bool, default=False
+        See :func:`sgd_update`.
+    dropout : float, default=0.0
+        See :func:`forward`.
+    """
+
+    loss: str
+    out_activation: str
+    l2: float
+    learning_rate: float
+    momentum: float = 0.0
+    nesterov: bool = False
+    dropout: float = 0.0
+
+
+class SGDState(NamedTuple):
+    """What the steps of a run change, each array updated in place.
+
+    Attributes
+    ----------
+    params : FlatParams
+        The network's parameters.
+    grads : FlatParams
+        Work space shaped like ``params``, overwritten by each step.
+    velocity : ndarray of shape (n_params,)
+        Momentum buffer.
+    rng : numpy.random.Generator or None, default=None
+        Draws the dropout masks; None without dropout.
+    """
+
+    params: FlatParams
+    grads: FlatParams
+    velocity: np.ndarray
+    rng: np.random.Generator | None = None
+
+
+def sgd_step(X, Y, row_scale, state, rule):
     """Forward, backward and update on one mini-batch.
 
     Parameters
@@ -456,21 +489,10 @@ def sgd_step(
     row_scale : ndarray of shape (batch_size,)
         Each sample's weight in the batch's mean cost: ``1 / batch_size``
         without sample weights.
-    params : FlatParams
-        Updated in place.
-    grads : FlatParams
-        Work space shaped like ``params``; overwritten with the step, the
-        learning rate times the gradient.
-    velocity : ndarray of shape (n_params,)
-        Momentum buffer, updated in place.
-    loss, out_activation : str
-        See :func:`per_sample_loss`.
-    l2 : float
-        L2 coefficient (see :func:`backward`).
-    learning_rate, momentum, nesterov
-        See :func:`sgd_update`.
-    dropout, rng
-        See :func:`forward`.
+    state : SGDState
+        The parameters and momentum, updated in place; ``grads`` is
+        overwritten with the step, the learning rate times the gradient.
+    rule : StepRule
 
     Returns
     -------
@@ -480,13 +502,18 @@ def sgd_step(
         The output layer's weighted inputs before the update (with dropout,
         those of the thinned network): the batch's predictions, for free.
     """
-    activations, logits = forward(X, params.coefs, params.intercepts, dropout, rng)
-    costs, delta = loss_and_delta(Y, logits, loss, out_activation)
+    params, eta = state.params, rule.learning_rate
+    activations, logits = forward(
+        X, params.coefs, params.intercepts, rule.dropout, state.rng
+    )
+    costs, delta = loss_and_delta(Y, logits, rule.loss, rule.out_activation)
     batch_cost = float(row_scale @ costs)
     # Scaling the small output error by eta scales every gradient by eta.
-    delta *= (learning_rate * row_scale)[:, np.newaxis]
-    backward(activations, delta, params, learning_rate * l2, grads, dropout)
-    sgd_update(params.flat, grads.flat, velocity, momentum, nesterov)
+    delta *= (eta * row_scale)[:, np.newaxis]
+    backward(activations, delta, params, eta * rule.l2, state.grads, rule.dropout)
+    sgd_update(
+        params.flat, state.grads.flat, state.velocity, rule.momentum, rule.nesterov
+    )
     return batch_cost, logits
 
 

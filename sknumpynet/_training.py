@@ -61,33 +61,6 @@ STEPS_PER_TRIAL = 3
 THREAD_TRIAL_MIN_BATCHES = 200
 
 
-@dataclass(frozen=True)
-class StepOptions:
-    """The settings every mini-batch step of a run shares.
-
-    Attributes
-    ----------
-    loss, output_activation : str
-        See :func:`sknumpynet._core.per_sample_loss`.
-    l2 : float
-        L2 coefficient of the mean cost, ``alpha`` over the total weight.
-    momentum : float
-    nesterov : bool
-    dropout : float
-    augment : object or None
-        An :mod:`sknumpynet.augmentation` transform applied to the rows of
-        each chunk of mini-batches, or None.
-    """
-
-    loss: str
-    output_activation: str
-    l2: float
-    momentum: float
-    nesterov: bool
-    dropout: float = 0.0
-    augment: object = None
-
-
 @dataclass
 class TrainingRun:
     """The state of one call to ``fit`` or ``partial_fit``.
@@ -110,11 +83,15 @@ class TrainingRun:
         The momentum buffer, updated in place.
     rng : numpy.random.RandomState
         Draws the shuffles and seeds the dropout and augmentation generators.
-    options : StepOptions
+    rule : sknumpynet._core.StepRule
+        The settings of the steps; each epoch gives it the schedule's eta.
     shuffle : bool
         Draw a new order of the training rows before each epoch.
     t : int
         Samples seen by the optimiser, counting every applied mini-batch.
+    augment : object or None
+        An :mod:`sknumpynet.augmentation` transform applied to the rows of
+        each chunk of mini-batches, or None.
     """
 
     X: object
@@ -127,9 +104,10 @@ class TrainingRun:
     grads: _core.FlatParams
     velocity: np.ndarray
     rng: np.random.RandomState
-    options: StepOptions
+    rule: _core.StepRule
     shuffle: bool = True
     t: int = 0
+    augment: object = None
 
     def snapshot(self):
         """Copies of what a diverged epoch rolls back: weights, momentum, t."""
@@ -146,11 +124,10 @@ class TrainingRun:
 
     def cost_limit(self):
         """The mean cost above which a run counts as diverged."""
-        options = self.options
         n_outputs = self.Y.shape[1]
-        if options.loss == "squared_error":
+        if self.rule.loss == "squared_error":
             return math.inf  # bounded by 0.5 per output: only NaN can diverge
-        if options.output_activation == "softmax":
+        if self.rule.out_activation == "softmax":
             uniform_cost = math.log(n_outputs)
         else:
             uniform_cost = n_outputs * math.log(2.0)
@@ -211,14 +188,16 @@ def run_epoch(run, order, learning_rate, stop_requested):
     -------
     result : EpochResult
     """
-    options, batch_size = run.options, run.batch_size
+    batch_size = run.batch_size
     # Each sample's share of its batch's mean cost, for the whole epoch at once.
     row_scales = run.sample_scale[order] / batch_size
     last_size = len(order) % batch_size
     if last_size:
         row_scales[-last_size:] *= batch_size / last_size
-    dropout_rng = _seeded_generator(run, options.dropout)
-    augment_rng = _seeded_generator(run, options.augment is not None)
+    rule = run.rule._replace(learning_rate=learning_rate)
+    dropout_rng = _seeded_generator(run, rule.dropout)
+    state = _core.SGDState(run.params, run.grads, run.velocity, dropout_rng)
+    augment_rng = _seeded_generator(run, run.augment is not None)
     cost_limit = run.cost_limit()
     logits = np.empty((len(order), run.Y.shape[1]), dtype=run.Y.dtype)
     chunk_rows = rows_per_chunk(batch_size)
@@ -226,27 +205,15 @@ def run_epoch(run, order, learning_rate, stop_requested):
     for chunk_start in range(0, len(order), chunk_rows):
         rows = order[chunk_start : chunk_start + chunk_rows]
         X_chunk = run.X[rows]
-        if options.augment is not None:
-            X_chunk = options.augment.augment(_dense(X_chunk), augment_rng)
+        if run.augment is not None:
+            X_chunk = run.augment.augment(_dense(X_chunk), augment_rng)
         for start in range(0, len(rows), batch_size):
             batch = slice(start, start + batch_size)
             at = chunk_start + start
             batch_cost, batch_logits = _core.sgd_step(
-                X_chunk[batch],
-                run.Y[rows[batch]],
-                row_scales[at : at + batch_size],
-                run.params,
-                run.grads,
-                run.velocity,
-                loss=options.loss,
-                out_activation=options.output_activation,
-                l2=options.l2,
-                learning_rate=learning_rate,
-                momentum=options.momentum,
-                nesterov=options.nesterov,
-                dropout=options.dropout,
-                rng=dropout_rng,
-            )
+                X_chunk[batch], run.Y[rows[batch]], row_scales[at : at + batch_size],
+                state, rule,
+            )  # fmt: skip
             n_rows = len(batch_logits)
             logits[at : at + n_rows] = batch_logits
             run.t += n_rows
@@ -541,8 +508,10 @@ def choose_blas_threads(run, n_epochs):
     grads = _core.unflatten_params(
         np.empty_like(params.flat), [w.shape for w in params.coefs]
     )
-    velocity, options = run.velocity.copy(), run.options
-    rng = np.random.default_rng(0)  # the trials' dropout, not the run's
+    # Copies of the weights and momentum, and a dropout generator of the trials'
+    # own: the run's state and random draws stay as they are.
+    state = _core.SGDState(params, grads, run.velocity.copy(), np.random.default_rng(0))
+    rule = run.rule._replace(learning_rate=0.0)
     seconds = {1: [], n_threads: []}
     with np.errstate(over="ignore", invalid="ignore"):
         for trial in range(2 * (THREAD_TRIALS + 1)):
@@ -550,12 +519,7 @@ def choose_blas_threads(run, n_epochs):
             with controller.limit(limits=limit):
                 started = time.perf_counter()
                 for _ in range(STEPS_PER_TRIAL):
-                    _core.sgd_step(
-                        X_batch, Y_batch, row_scale, params, grads, velocity,
-                        loss=options.loss, out_activation=options.output_activation,
-                        l2=options.l2, learning_rate=0.0, momentum=options.momentum,
-                        nesterov=options.nesterov, dropout=options.dropout, rng=rng,
-                    )  # fmt: skip
+                    _core.sgd_step(X_batch, Y_batch, row_scale, state, rule)
                 seconds[limit].append(time.perf_counter() - started)
     one, every = (statistics.median(seconds[n][1:]) for n in (1, n_threads))
     return 1 if one < every else None
@@ -647,7 +611,7 @@ class EpochRecorder:
         ``started`` is the ``time.perf_counter()`` of the epoch's start.
         """
         estimator, order = self.estimator, result.order
-        penalty = _core.l2_penalty(run.params, run.options.l2)
+        penalty = _core.l2_penalty(run.params, run.rule.l2)
         record = {
             "epoch": len(estimator.history_) + 1,
             "train_loss": result.mean_cost + penalty,

@@ -158,11 +158,12 @@ def test_sgd_step_keeps_the_dtype(loss, out_activation, dtype):
     grads = _core.unflatten_params(np.empty_like(params.flat), [w.shape for w in coefs])
     velocity = np.zeros_like(params.flat)
     expected_logits = _core.forward(X, params.coefs, params.intercepts)[1]
-    batch_cost, logits = _core.sgd_step(
-        X, Y, row_scale, params, grads, velocity, loss=loss,
-        out_activation=out_activation, l2=0.1, learning_rate=0.5, momentum=0.9,
-        nesterov=True,
+    rule = _core.StepRule(
+        loss=loss, out_activation=out_activation, l2=0.1, learning_rate=0.5,
+        momentum=0.9, nesterov=True,
     )  # fmt: skip
+    state = _core.SGDState(params, grads, velocity)
+    batch_cost, logits = _core.sgd_step(X, Y, row_scale, state, rule)
     assert np.isfinite(batch_cost)
     # The logits returned are those before the update.
     np.testing.assert_allclose(logits, expected_logits, rtol=1e-5)
