@@ -21,7 +21,7 @@ from sknumpynet.benchmarks import _contenders, _report, _speed_training, speed
 from sknumpynet.benchmarks.__main__ import main
 from sknumpynet.benchmarks._contenders import make_contenders, pipeline_key
 from sknumpynet.benchmarks._environment import source_commit
-from sknumpynet.benchmarks._measure import fit_and_predict
+from sknumpynet.benchmarks._measure import PredictionTiming, fit_and_predict
 from sknumpynet.benchmarks._progress import Progress, format_duration
 from sknumpynet.benchmarks._recipes import Recipe
 from sknumpynet.benchmarks._stats import loglog_slope, pareto_front
@@ -103,9 +103,7 @@ def test_prediction_timing_stops_at_the_repeats_or_the_budget(
 ):
     pipeline = Pipeline([("clf", _SlowClassifier(seconds))])
     X = np.zeros((2, 1))
-    measured = fit_and_predict(
-        pipeline, X, [0, 1], X, predict_repeats=3, predict_budget_s=budget
-    )
+    measured = fit_and_predict(pipeline, X, [0, 1], X, PredictionTiming(3, budget))
     assert len(measured["predict_s_runs"]) == expected_runs
     assert min(measured["predict_s_runs"]) >= seconds
 
@@ -116,13 +114,12 @@ def test_onnx_runtime_is_timed_only_when_the_own_prediction_was_quick():
     X, y = load_digits(return_X_y=True)
     X = (X / 16).astype(np.float32)  # skl2onnx's SVC graph takes float32
     quick = fit_and_predict(
-        Pipeline([("clf", SVC())]), X, y, X[:50],
-        predict_repeats=1, predict_budget_s=60.0,
-    )  # fmt: skip
+        Pipeline([("clf", SVC())]), X, y, X[:50], PredictionTiming(1, 60.0)
+    )
     assert quick["predict_onnx_s"] > 0 and quick["onnx_agreement"] == 1.0
     slow = fit_and_predict(
         Pipeline([("clf", _SlowClassifier(0.03))]), X[:2], [0, 1], X[:2],
-        predict_repeats=3, predict_budget_s=0.01,
+        PredictionTiming(3, 0.01),
     )  # fmt: skip
     assert slow["predict_onnx_s"] is None
     assert slow["onnx_note"].startswith("not timed")

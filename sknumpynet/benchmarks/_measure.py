@@ -42,16 +42,34 @@ class Job:
     measured: dict | None = None
 
 
-def fit_and_predict(
-    pipeline, X, y, X_test, *, predict_repeats, predict_budget_s, blas_threads=None
-):
+@dataclass(frozen=True)
+class PredictionTiming:
+    """How often a prediction is timed: `repeats` times, fewer after `budget_s`."""
+
+    repeats: int
+    budget_s: float
+
+    def runs(self, call):
+        """Time up to `repeats` calls, none started once they took `budget_s` in all.
+
+        Returns the wall seconds of each call, and what the last one returned.
+        """
+        runs = []
+        while len(runs) < self.repeats and sum(runs) < self.budget_s:
+            with stopwatch() as took:
+                result = call()
+            runs.append(took.wall)
+        return runs, result
+
+
+def fit_and_predict(pipeline, X, y, X_test, timing, *, blas_threads=None):
     """Fit `pipeline` in place on `X`, `y` and predict `X_test`, timing both.
 
-    `blas_threads` limits the BLAS threads of both (None leaves them be).
-    Returns ``fit_s`` and ``fit_cpu_s``, ``predict_s`` (median) and every run
-    in ``predict_s_runs``, ``y_pred``, the pickled size ``model_bytes``,
-    ``n_iter``, the messages of the fit's warnings, and the same predictions
-    by ONNX Runtime (:func:`onnx_predictions`).
+    Predictions are timed as `timing` says; `blas_threads` limits the BLAS
+    threads of both (None leaves them be). Returns ``fit_s`` and ``fit_cpu_s``,
+    ``predict_s`` (median) and every run in ``predict_s_runs``, ``y_pred``, the
+    pickled size ``model_bytes``, ``n_iter``, the messages of the fit's
+    warnings, and the same predictions by ONNX Runtime (:func:`onnx_predictions`).
     """
     with (
         threadpool_limits(limits=blas_threads, user_api="blas"),
@@ -60,14 +78,10 @@ def fit_and_predict(
         warnings.simplefilter("always")
         with stopwatch() as fit:
             pipeline.fit(X, y)
-        runs, y_pred = timed_repeats(
-            lambda: pipeline.predict(X_test), predict_repeats, predict_budget_s
-        )
+        runs, y_pred = timing.runs(lambda: pipeline.predict(X_test))
     n_iter = getattr(pipeline[-1], "n_iter_", None)
-    if sum(runs) < predict_budget_s:
-        onnx = onnx_predictions(
-            pipeline, X_test, y_pred, blas_threads, predict_repeats, predict_budget_s
-        )
+    if sum(runs) < timing.budget_s:
+        onnx = onnx_predictions(pipeline, X_test, y_pred, blas_threads, timing)
     else:
         onnx = _no_onnx(f"not timed: its own took {format_duration(runs[0])}")
     return {
@@ -83,20 +97,7 @@ def fit_and_predict(
     }
 
 
-def timed_repeats(call, repeats, budget_s):
-    """Time up to `repeats` calls, none started once they took `budget_s` in all.
-
-    Returns the wall seconds of each call, and what the last one returned.
-    """
-    runs = []
-    while len(runs) < repeats and sum(runs) < budget_s:
-        with stopwatch() as took:
-            result = call()
-        runs.append(took.wall)
-    return runs, result
-
-
-def onnx_predictions(pipeline, X_test, y_pred, n_threads, repeats, budget_s):
+def onnx_predictions(pipeline, X_test, y_pred, n_threads, timing):
     """Time the fitted `pipeline`'s predictions by ONNX Runtime, if installed.
 
     The pipeline is converted by skl2onnx (with sknumpynet's converter) for
@@ -128,9 +129,7 @@ def onnx_predictions(pipeline, X_test, y_pred, n_threads, repeats, budget_s):
         return _no_onnx(f"no ONNX Runtime session of it ({type(exc).__name__})")
     feed = {session.get_inputs()[0].name: X_test}
     label = session.get_outputs()[0].name
-    runs, (labels,) = timed_repeats(
-        lambda: session.run([label], feed), repeats, budget_s
-    )
+    runs, (labels,) = timing.runs(lambda: session.run([label], feed))
     return {
         "predict_onnx_s": statistics.median(runs),
         "onnx_agreement": float(np.mean(labels == y_pred)),
@@ -142,12 +141,12 @@ def _no_onnx(note):
     return {"predict_onnx_s": None, "onnx_agreement": None, "onnx_note": note}
 
 
-def run_jobs(jobs, data, *, n_processes, progress, **timing):
+def run_jobs(jobs, data, timing, *, n_processes, progress):
     """Run `jobs`, storing each one's ``measured``: one-core ones side by side.
 
     One-core jobs run in `n_processes` worker processes of one BLAS thread
-    each, the others here; `progress` notes each one as it ends. `timing`
-    holds ``predict_repeats`` and ``predict_budget_s``.
+    each, the others here; `progress` notes each one as it ends. Predictions
+    are timed as the :class:`PredictionTiming` `timing` says.
     """
     for job, measured in _measured(jobs, data, n_processes, timing):
         y_test = data.y_test[job.test_rows]
@@ -188,7 +187,7 @@ def _fit_and_predict_job(job, X_train, y_train, X_test, blas_threads, timing):
     # hands them to the workers as memory maps instead of copies.
     return fit_and_predict(
         job.pipeline, X_train[job.train_rows], y_train[job.train_rows],
-        X_test[job.test_rows], blas_threads=blas_threads, **timing,
+        X_test[job.test_rows], timing, blas_threads=blas_threads,
     )  # fmt: skip
 
 

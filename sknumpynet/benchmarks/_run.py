@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 from ._contenders import make_contenders, params_text, pipeline_key, step_params
 from ._data import load_benchmark_data, stratified_subset
 from ._environment import describe_environment, search_backend
-from ._measure import Job, fit_and_predict, learning_curve, run_jobs
+from ._measure import Job, PredictionTiming, fit_and_predict, learning_curve, run_jobs
 from ._stats import loglog_slope
 from ._tuning import FACTOR, halving_schedule, shared_cv, tune
 
@@ -198,11 +198,11 @@ class _Plan:
         jobs = [job for job in self.jobs if job.step == title]
         if not jobs:
             progress.note("its fits are those of an identical row, made before")
+        config = self.config
+        timing = PredictionTiming(config.predict_repeats, config.predict_budget_s)
         run_jobs(
-            jobs, self.data, n_processes=self.n_processes, progress=progress,
-            predict_repeats=self.config.predict_repeats,
-            predict_budget_s=self.config.predict_budget_s,
-        )  # fmt: skip
+            jobs, self.data, timing, n_processes=self.n_processes, progress=progress
+        )
 
     def _calibrate(self, progress):
         """Time small fits of each contender and of two candidates of its grid.
@@ -216,8 +216,7 @@ class _Plan:
             timed = [
                 fit_and_predict(
                     clone(c.pipeline).set_params(**params), data.X_train[:n],
-                    data.y_train[:n], data.X_test[:m], predict_repeats=1,
-                    predict_budget_s=math.inf,
+                    data.y_train[:n], data.X_test[:m], PredictionTiming(1, math.inf),
                 )
                 for params in [{}, *sampled]
             ]  # fmt: skip
