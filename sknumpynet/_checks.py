@@ -1,7 +1,10 @@
 """Checks of the estimator's input: parameters, targets, weights, validation data.
 
 Each function takes what it checks and returns the checked value or raises an
-error that names the problem; none reads or changes an estimator.
+error that names the problem; none changes an estimator or reads its private
+attributes. (:func:`check_validation_data` hands the estimator to
+scikit-learn's ``validate_data``, which compares ``X_val`` with the features
+seen in ``fit``.)
 """
 
 import itertools
@@ -37,10 +40,21 @@ class FeatureScaleWarning(UserWarning):
     """
 
 
-class ValidationSet(NamedTuple):
-    """Validated validation data: inputs, target matrix, labels and weights."""
+class ValidationData(NamedTuple):
+    """``X_val``, ``y_val`` and ``sample_weight_val`` as passed to ``fit``."""
 
-    X: np.ndarray
+    X: object = None
+    y: object = None
+    sample_weight: object = None
+
+
+class LabelledSamples(NamedTuple):
+    """Validated samples: inputs, target matrix, labels and weights.
+
+    The training data and the validation set are each one of these.
+    """
+
+    X: object
     Y: np.ndarray
     y: np.ndarray
     weight: np.ndarray
@@ -256,14 +270,26 @@ def check_sample_weight(sample_weight, X, y, *, class_weight, classes, alpha):
     return check_weight_range(sample_weight, X.dtype, alpha, class_weight is not None)
 
 
-def check_validation_data(estimator, X_val, y_val, sample_weight_val, dtype):
+def check_validation_data(estimator, data, *, dtype, label_binarizer):
     """Validate ``X_val`` and ``y_val`` against the estimator's training data.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator being fitted, whose ``n_features_in_`` and feature
+        names scikit-learn's ``validate_data`` checks ``X_val`` against.
+    data : ValidationData
+    dtype : numpy dtype
+        The dtype of the training data.
+    label_binarizer : LabelBinarizer
+        Fitted on the training labels.
 
     Returns
     -------
     X_val : {ndarray, sparse matrix} of ``dtype``
     y_val : ndarray, 1-D for single-label targets
     """
+    X_val, y_val = data.X, data.y
     if (X_val is None) != (y_val is None):
         raise ValueError(
             "X_val and y_val must be passed together: got "
@@ -283,8 +309,8 @@ def check_validation_data(estimator, X_val, y_val, sample_weight_val, dtype):
     )
     if y_val.ndim == 2 and y_val.shape[1] == 1:
         y_val = column_or_1d(y_val, warn=True)
-    classes = estimator.classes_
-    if estimator._label_binarizer.y_type_ == "multilabel-indicator":
+    classes = label_binarizer.classes_
+    if label_binarizer.y_type_ == "multilabel-indicator":
         if y_val.ndim != 2 or y_val.shape[1] != len(classes):
             raise ValueError(
                 f"y_val must be a label indicator matrix with {len(classes)} "

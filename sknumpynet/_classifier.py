@@ -20,7 +20,7 @@ from sklearn.utils.validation import (
 from threadpoolctl import threadpool_limits
 
 from . import _checks, _core, _training
-from ._callbacks import CallbackSupportMixin
+from ._callbacks import CallbackSupportMixin, CallbackTasks
 
 
 class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
@@ -401,8 +401,16 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
-            sample_weight_val=None):  # fmt: skip
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Train the network on ``(X, y)`` for up to ``max_iter`` epochs.
 
         After every epoch the loss and accuracy on the training data (running
@@ -447,10 +455,10 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self : SigmoidMLPClassifier
             The fitted estimator.
         """
+        validation_data = _checks.ValidationData(X_val, y_val, sample_weight_val)
         return self._fit(
-            X, y, sample_weight, incremental=False,
-            validation_data=(X_val, y_val, sample_weight_val),
-        )  # fmt: skip
+            X, y, sample_weight, incremental=False, validation_data=validation_data
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -496,16 +504,27 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         reuse_weights = hasattr(self, "coefs_") and (incremental or self.warm_start)
         # The callback hooks get the data as the user passed it, so that a
         # scorer of the fitted estimator sees the same feature names as fit did.
-        hook_data = {"X": X, "y": y, "metadata": {"sample_weight": sample_weight}}
+        hook_kwargs = {
+            "estimator": self,
+            "X": X,
+            "y": y,
+            "metadata": {"sample_weight": sample_weight},
+        }
         X, y, sample_weight = self._validate_training_data(
             X, y, sample_weight, reset=not reuse_weights, incremental=incremental
         )
-        Y = self._fit_label_encoding(y, X.dtype, sample_weight, reuse_weights,
-                                     incremental)  # fmt: skip
+        Y = self._fit_label_encoding(
+            y,
+            X.dtype,
+            sample_weight,
+            reuse_weights=reuse_weights,
+            incremental=incremental,
+        )
         if not reuse_weights:
             self._initialize_weights(X, Y, hidden_sizes)
+        samples = _checks.LabelledSamples(X, Y, y, sample_weight)
         train_idx, validation = self._validation_set(
-            (X, Y, y, sample_weight), validation_data, incremental
+            samples, validation_data or _checks.ValidationData(), incremental
         )
         if not (incremental and reuse_weights):
             self._start_new_optimizer_run(validation is not None)
@@ -513,20 +532,24 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             task_name="partial_fit" if incremental else "fit",
             max_subtasks=1 if incremental else self.max_iter,
         )
-        callback_ctx.call_on_fit_task_begin(estimator=self, **hook_data)
-        run = self._training_run(X, Y, y, sample_weight, train_idx)
-        self._run_epochs(run, validation, incremental, (callback_ctx, hook_data))
-        callback_ctx.call_on_fit_task_end(
-            estimator=self, reconstruction_attributes={}, **hook_data
-        )
+        callback_ctx.call_on_fit_task_begin(**hook_kwargs)
+        run = self._training_run(samples, train_idx)
+        callbacks = CallbackTasks(callback_ctx, hook_kwargs)
+        self._train(run, validation, callbacks, incremental=incremental)
+        callback_ctx.call_on_fit_task_end(reconstruction_attributes={}, **hook_kwargs)
         return self
 
     def _validate_training_data(self, X, y, sample_weight, *, reset, incremental):
         """Validated ``X``, ``y`` and ``sample_weight`` (times class weights)."""
         X, y = validate_data(
-            self, X, y, reset=reset, accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32), multi_output=True,
-        )  # fmt: skip
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+        )
         if sparse.issparse(X):
             X = X.tocsr()  # rows are sliced into mini-batches
         if y.ndim == 2 and y.shape[1] == 1:
@@ -535,31 +558,97 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         if self.augment is not None:
             self.augment.check_n_features(X.shape[1])
         _checks.warn_if_far_from_unit_scale(X)
-        sample_weight = _checks.check_sample_weight(
-            sample_weight, X, y, class_weight=self.class_weight,
-            classes=self.classes_ if incremental else None, alpha=self.alpha,
-        )  # fmt: skip
-        return X, y, sample_weight
+        return (
+            X,
+            y,
+            _checks.check_sample_weight(
+                sample_weight,
+                X,
+                y,
+                class_weight=self.class_weight,
+                classes=self.classes_ if incremental else None,
+                alpha=self.alpha,
+            ),
+        )
 
-    def _run_epochs(self, run, validation, incremental, callbacks):
-        """Train the epochs of this call and keep the optimiser's state."""
+    def _train(self, run, validation, callbacks, *, incremental):
+        """Train this call's epochs, store what happened and return it."""
         early_stopping = self.early_stopping and not incremental
-        rule = _training.StoppingRule.resume(self, early_stopping)
-        recorder = _training.EpochRecorder(self, validation, callbacks)
+        rule = self._stopping_rule(early_stopping)
+        monitor = _training.EpochMonitor(
+            predict_from_logits=self._predict_from_logits,
+            validation=validation,
+            callbacks=callbacks,
+            verbose=self.verbose,
+            history=self.history_,
+        )
         n_epochs = 1 if incremental else self.max_iter
         self._blas_threads = _training.choose_blas_threads(run, n_epochs)
         with threadpool_limits(self._blas_threads, user_api="blas"):
-            ending = _training.run_epochs(run, rule, recorder, n_epochs=n_epochs)
-        self.t_ = run.t
-        self._learning_rate = rule.learning_rate
-        self._no_improvement_count = rule.no_improvement_count
-        if rule.early_stopping:
-            self.best_validation_score_ = rule.best_score
-        else:
-            self.best_loss_ = -rule.best_score
-        _training.warn_about_ending(ending, rule, self, incremental=incremental)
+            result = _training.run_epochs(run, rule, monitor, n_epochs)
+        self._store_training_result(run, result, early_stopping)
+        _training.warn_about_ending(result, run, rule, incremental=incremental)
+        return result
 
-    def _fit_label_encoding(self, y, dtype, sample_weight, reuse_weights, incremental):
+    def _stopping_rule(self, early_stopping):
+        """The stopping rule of this call, from the state the last call left."""
+        if early_stopping:
+            best_score = self.best_validation_score_
+        else:
+            # partial_fit after an early-stopped fit has no best loss yet.
+            best_score = -math.inf if self.best_loss_ is None else -self.best_loss_
+        schedule = _training.Schedule(
+            kind=self.learning_rate,
+            learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t,
+            max_iter=self.max_iter,
+        )
+        return _training.StoppingRule(
+            schedule=schedule,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=early_stopping,
+            epoch=self.n_iter_,
+            learning_rate=self._learning_rate,
+            best_score=best_score,
+            no_improvement_count=self._no_improvement_count,
+        )
+
+    def _store_training_result(self, run, result, early_stopping):
+        """Set the fitted attributes from the run and what its epochs did.
+
+        Every attribute that training changes is set here, once training has
+        ended.
+        """
+        records = result.records
+        self.coefs_, self.intercepts_ = run.params.coefs, run.params.intercepts
+        self._velocity = run.velocity
+        self.n_iter_ = result.n_iter
+        self.t_ = result.t
+        self.history_ = [*self.history_, *records]
+        self.loss_curve_ = [*self.loss_curve_, *(r["train_loss"] for r in records)]
+        if records:
+            self.loss_ = records[-1]["train_loss"]
+        validated = [record for record in records if "val_loss" in record]
+        if validated:
+            self.validation_loss_curve_ = [
+                *self.validation_loss_curve_,
+                *(record["val_loss"] for record in validated),
+            ]
+            self.validation_scores_ = [
+                *self.validation_scores_,
+                *(record["val_accuracy"] for record in validated),
+            ]
+        self._learning_rate = result.learning_rate
+        self._no_improvement_count = result.no_improvement_count
+        if early_stopping:
+            self.best_validation_score_ = result.best_score
+        else:
+            self.best_loss_ = -result.best_score
+
+    def _fit_label_encoding(
+        self, y, dtype, sample_weight, *, reuse_weights, incremental
+    ):
         """Fit the label binarizer if needed and return the target matrix."""
         multilabel = type_of_target(y).startswith("multilabel")
         if not reuse_weights and not incremental:
@@ -635,33 +724,42 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self.validation_scores_ = [] if has_validation else None
         self.validation_loss_curve_ = [] if has_validation else None
 
-    def _validation_set(self, training_data, validation_data, incremental):
+    def _validation_set(self, samples, validation_data, incremental):
         """The indices of the training samples, and the validation set or None.
 
-        ``training_data`` is ``(X, Y, y, sample_weight)``. The validation set
-        is ``validation_data``, ``(X_val, y_val, sample_weight_val)``, if given,
-        else with ``early_stopping`` a split of the training data;
-        ``partial_fit`` has none.
+        The validation set is ``validation_data`` if given, else with
+        ``early_stopping`` a split of ``samples``; ``partial_fit`` has none.
+
+        Parameters
+        ----------
+        samples : LabelledSamples
+            The validated training data.
+        validation_data : ValidationData
+            ``X_val``, ``y_val`` and ``sample_weight_val`` as passed to fit.
+        incremental : bool
+            Whether the call is ``partial_fit``.
         """
-        X, Y, y, sample_weight = training_data
-        X_val, y_val, sample_weight_val = validation_data or (None, None, None)
-        train_idx = np.arange(X.shape[0])
-        if X_val is not None or y_val is not None or sample_weight_val is not None:
+        train_idx = np.arange(samples.X.shape[0])
+        if any(value is not None for value in validation_data):
             X_val, y_val = _checks.check_validation_data(
-                self, X_val, y_val, sample_weight_val, X.dtype
+                self,
+                validation_data,
+                dtype=samples.X.dtype,
+                label_binarizer=self._label_binarizer,
             )
-            Y_val = self._target_matrix(y_val, X.dtype)
             weight = _check_sample_weight(
-                sample_weight_val, X_val, dtype=X.dtype, ensure_non_negative=True
+                validation_data.sample_weight,
+                X_val,
+                dtype=samples.X.dtype,
+                ensure_non_negative=True,
             )
-            validation = _checks.ValidationSet(X_val, Y_val, y_val, weight)
+            Y_val = self._target_matrix(y_val, samples.X.dtype)
+            validation = _checks.LabelledSamples(X_val, Y_val, y_val, weight)
         elif self.early_stopping and not incremental:
             train_idx, val_idx = _checks.validation_split(
-                y, sample_weight, self.validation_fraction, self._rng
+                samples.y, samples.weight, self.validation_fraction, self._rng
             )
-            validation = _checks.ValidationSet(
-                X[val_idx], Y[val_idx], y[val_idx], sample_weight[val_idx]
-            )
+            validation = _checks.LabelledSamples(*(part[val_idx] for part in samples))
         else:
             return train_idx, None
         if not np.any(validation.weight > 0):
@@ -671,42 +769,50 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             )
         return train_idx, validation
 
-    def _rebind_params_as_flat(self, dtype):
-        """Move ``coefs_`` and ``intercepts_`` into one flat array of ``dtype``.
+    def _training_run(self, samples, train_idx):
+        """The state of this call's training, from copies of the weights.
 
-        ``coefs_`` and ``intercepts_`` become views of it, so that training
-        updates them in place, and the momentum buffer follows the dtype.
+        The weights and the momentum are copied into arrays of the data's
+        dtype, the weights into one flat array (see ``_core.FlatParams``);
+        training updates the copies, which become the fitted state when it
+        ends (``_store_training_result``).
         """
+        dtype = samples.X.dtype
+        sample_scale, n_effective = _checks.training_sample_scale(
+            samples.weight, train_idx, dtype, self.alpha, self.class_weight is not None
+        )
+        batch_size = 200 if self.batch_size == "auto" else self.batch_size
         params = _core.flatten_params(
             [w.astype(dtype, copy=False) for w in self.coefs_],
             [b.astype(dtype, copy=False) for b in self.intercepts_],
         )
-        self.coefs_, self.intercepts_ = params.coefs, params.intercepts
-        self._velocity = self._velocity.astype(dtype, copy=False)
-        return params
-
-    def _training_run(self, X, Y, y, sample_weight, train_idx):
-        """The state of this call's training, around the estimator's weights."""
-        sample_scale, n_effective = _checks.training_sample_scale(
-            sample_weight, train_idx, X.dtype, self.alpha, self.class_weight is not None
-        )
-        batch_size = 200 if self.batch_size == "auto" else self.batch_size
-        params = self._rebind_params_as_flat(X.dtype)
         rule = _core.StepRule(
-            loss=self.loss, out_activation=self.out_activation_,
-            l2=self.alpha / n_effective, learning_rate=self.learning_rate_init,
-            momentum=self.momentum, nesterov=self.nesterovs_momentum,
+            loss=self.loss,
+            out_activation=self.out_activation_,
+            l2=self.alpha / n_effective,
+            learning_rate=self.learning_rate_init,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
             dropout=self.dropout,
-        )  # fmt: skip
+        )
         return _training.TrainingRun(
-            X=X, Y=Y, y=y, sample_scale=sample_scale, train_idx=train_idx,
-            batch_size=min(batch_size, len(train_idx)), params=params,
+            X=samples.X,
+            Y=samples.Y,
+            y=samples.y,
+            sample_scale=sample_scale,
+            train_idx=train_idx,
+            batch_size=min(batch_size, len(train_idx)),
+            params=params,
             grads=_core.unflatten_params(
                 np.empty_like(params.flat), [w.shape for w in params.coefs]
             ),
-            velocity=self._velocity, rng=self._rng, shuffle=self.shuffle,
-            rule=rule, t=self.t_, augment=self.augment,
-        )  # fmt: skip
+            velocity=self._velocity.astype(dtype),
+            rng=self._rng,
+            shuffle=self.shuffle,
+            rule=rule,
+            t=self.t_,
+            augment=self.augment,
+        )
 
     # -------------------------------------------------------------- predict
 
@@ -716,9 +822,12 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     def _validated_logits(self, X):
         check_is_fitted(self)
         X = validate_data(
-            self, X, reset=False, accept_sparse=["csr", "csc"],
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
-        )  # fmt: skip
+        )
         logits = self._logits(X)
         if np.isnan(logits).any():
             raise ValueError(

@@ -7,17 +7,21 @@ training are:
 - :class:`TrainingRun`, the state of one call to ``fit`` or ``partial_fit``:
   the data, each sample's scale, the parameters with their gradients and
   momentum, the random generator and the count of samples seen;
-- :func:`learning_rate_at`, the schedule of eta;
+- :class:`Schedule`, the schedule of eta;
 - :class:`StoppingRule`, which owns ``tol``, the patience, the halving of the
   adaptive schedule, the best score and the state of the best epoch;
+- :class:`EpochMonitor`, which measures each epoch on the training and
+  validation data, prints it in verbose mode and tells scikit-learn's
+  callbacks (through ``_callbacks.CallbackTasks``);
 - :func:`run_epoch`, one pass of mini-batch SGD, and :func:`run_epochs`, the
-  loop that ties them together, rolls back a diverged epoch and turns Ctrl-C
-  into a clean stop.
+  loop that ties them together, rolls back an epoch that diverged or was
+  interrupted, and returns what happened as a :class:`TrainingResult`.
 
-The estimator builds the run and stores the fitted state; an
-:class:`EpochRecorder` writes each epoch into the estimator's history, prints
-it in verbose mode and tells scikit-learn's callbacks. Nothing here imports
-the estimator.
+The estimator builds these from its parameters and data, passes in what only
+it knows as a callable (the labels it predicts from output logits), and sets
+its fitted attributes from the result. Nothing here imports the estimator or
+reads or sets its attributes; the estimator object only passes through, as
+the first argument of scikit-learn's callback hooks.
 """
 
 import enum
@@ -30,6 +34,7 @@ import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -59,6 +64,24 @@ CHUNK_ROWS = 2048
 THREAD_TRIALS = 4
 STEPS_PER_TRIAL = 3
 THREAD_TRIAL_MIN_BATCHES = 200
+
+
+class Snapshot(NamedTuple):
+    """Copies of what an epoch that is rolled back restores.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_params,)
+        The flat parameters.
+    velocity : ndarray of shape (n_params,)
+        The momentum buffer.
+    t : int
+        Samples seen by the optimiser.
+    """
+
+    weights: np.ndarray
+    velocity: np.ndarray
+    t: int
 
 
 @dataclass
@@ -110,17 +133,18 @@ class TrainingRun:
     augment: object = None
 
     def snapshot(self):
-        """Copies of what a diverged epoch rolls back: weights, momentum, t."""
-        return self.params.flat.copy(), self.velocity.copy(), self.t
+        """Copies of the weights, the momentum and ``t``, as a :class:`Snapshot`."""
+        return Snapshot(self.params.flat.copy(), self.velocity.copy(), self.t)
 
     def restore(self, snapshot):
-        """Put back the weights, momentum and ``t`` of :meth:`snapshot` in place."""
+        """Put back the weights, momentum and ``t`` of ``snapshot`` in place."""
         self.restore_weights(snapshot)
-        self.t = snapshot[2]
+        self.t = snapshot.t
 
     def restore_weights(self, snapshot):
-        """Put back the weights and momentum of :meth:`snapshot`, keeping ``t``."""
-        self.params.flat[:], self.velocity[:] = snapshot[:2]
+        """Put back the weights and momentum of ``snapshot``, keeping ``t``."""
+        self.params.flat[:] = snapshot.weights
+        self.velocity[:] = snapshot.velocity
 
     def cost_limit(self):
         """The mean cost above which a run counts as diverged."""
@@ -211,9 +235,12 @@ def run_epoch(run, order, learning_rate, stop_requested):
             batch = slice(start, start + batch_size)
             at = chunk_start + start
             batch_cost, batch_logits = _core.sgd_step(
-                X_chunk[batch], run.Y[rows[batch]], row_scales[at : at + batch_size],
-                state, rule,
-            )  # fmt: skip
+                X_chunk[batch],
+                run.Y[rows[batch]],
+                row_scales[at : at + batch_size],
+                state,
+                rule,
+            )
             n_rows = len(batch_logits)
             logits[at : at + n_rows] = batch_logits
             run.t += n_rows
@@ -277,70 +304,50 @@ class StoppingRule:
     consecutive epochs, training stops, or with the adaptive schedule eta is
     halved, until it falls to 1/128 of its initial value.
 
+    The estimator builds the rule from its parameters and from the state its
+    previous call left (``epoch``, ``learning_rate``, ``best_score``,
+    ``no_improvement_count``); :func:`run_epochs` returns the state it leaves.
+
     Attributes
     ----------
     schedule : Schedule
-    epoch : int
-        Epochs completed since the schedule started.
     tol : float
     n_iter_no_change : int or float
         ``math.inf`` never stops.
     early_stopping : bool
         Monitor ``"val_accuracy"`` instead of ``"train_loss"``.
-    adaptive : bool
-        Halve ``learning_rate`` instead of stopping.
+    epoch : int
+        Epochs completed since the schedule started.
     learning_rate : float
         The current eta of the adaptive (or constant) schedule.
-    learning_rate_floor : float
     best_score : float
         Best monitored score so far, in "higher is better" form.
     no_improvement_count : int
     best_epoch : int or None
         The epoch (counting from 1) whose state was kept as the best, with
         early stopping.
-    best_state : tuple or None
-        ``TrainingRun.snapshot()`` of the best epoch, with early stopping.
+    best_state : Snapshot or None
+        The state of the best epoch, with early stopping.
     message : str or None
         What the last call to :meth:`update` decided, if anything but going on.
     """
 
     schedule: Schedule
-    epoch: int
     tol: float
     n_iter_no_change: float
     early_stopping: bool
-    adaptive: bool
-    learning_rate: float
-    learning_rate_floor: float
+    epoch: int = 0
+    learning_rate: float = math.nan
     best_score: float = -math.inf
     no_improvement_count: int = 0
     best_epoch: int | None = None
-    best_state: tuple | None = field(default=None, repr=False)
+    best_state: Snapshot | None = field(default=None, repr=False)
     message: str | None = None
 
-    @classmethod
-    def resume(cls, estimator, early_stopping):
-        """The rule of `estimator`'s next epochs, from the state its last call left."""
-        if early_stopping:
-            best_score = estimator.best_validation_score_
-        else:
-            # partial_fit after an early-stopped fit has no best loss yet.
-            best_loss = estimator.best_loss_
-            best_score = -math.inf if best_loss is None else -best_loss
-        schedule = Schedule(
-            estimator.learning_rate, estimator.learning_rate_init,
-            estimator.power_t, estimator.max_iter,
-        )  # fmt: skip
-        return cls(
-            schedule=schedule, epoch=estimator.n_iter_, tol=estimator.tol,
-            n_iter_no_change=estimator.n_iter_no_change,
-            early_stopping=early_stopping,
-            adaptive=estimator.learning_rate == "adaptive",
-            learning_rate=estimator._learning_rate,
-            learning_rate_floor=estimator.learning_rate_init * ADAPTIVE_FLOOR,
-            best_score=best_score,
-            no_improvement_count=estimator._no_improvement_count,
-        )  # fmt: skip
+    @property
+    def adaptive(self):
+        """Whether a plateau halves eta instead of stopping training."""
+        return self.schedule.kind == "adaptive"
 
     def next_learning_rate(self):
         """eta for the next epoch."""
@@ -376,26 +383,25 @@ class StoppingRule:
         self.no_improvement_count = 0
         monitored = "Validation score" if self.early_stopping else "Training loss"
         if self.adaptive:
-            self.learning_rate /= ADAPTIVE_DIVISOR
-            if self.learning_rate > self.learning_rate_floor * (1 + 1e-9):
-                self.message = f"Setting learning rate to {self.learning_rate:.6g}"
-                return False
-            self.message = (
-                f"{monitored} stopped improving and the learning rate fell to "
-                "1/128 of learning_rate_init. Stopping."
-            )
-            return True
+            return self._halve_learning_rate(monitored)
         self.message = (
             f"{monitored} did not improve more than tol={self.tol} for "
             f"{self.n_iter_no_change} consecutive epochs. Stopping."
         )
         return True
 
-    def describe_kept_weights(self, otherwise):
-        """Which weights a run that ends early leaves in the model."""
-        if self.best_epoch is None:
-            return otherwise
-        return f"the weights of epoch {self.best_epoch} (the best validation score)"
+    def _halve_learning_rate(self, monitored):
+        """Halve eta on a plateau; return whether it has reached its floor."""
+        self.learning_rate /= ADAPTIVE_DIVISOR
+        floor = self.schedule.learning_rate_init * ADAPTIVE_FLOOR
+        if self.learning_rate > floor * (1 + 1e-9):
+            self.message = f"Setting learning rate to {self.learning_rate:.6g}"
+            return False
+        self.message = (
+            f"{monitored} stopped improving and the learning rate fell to "
+            "1/128 of learning_rate_init. Stopping."
+        )
+        return True
 
 
 class Ending(enum.Enum):
@@ -407,53 +413,107 @@ class Ending(enum.Enum):
     INTERRUPTED = "interrupted"
 
 
-def run_epochs(run, rule, reporter, n_epochs):
-    """Train for up to ``n_epochs`` epochs and say how training ended.
+@dataclass(frozen=True)
+class TrainingResult:
+    """What a call to :func:`run_epochs` did, for the estimator to store.
+
+    Attributes
+    ----------
+    ending : Ending
+    records : list of dict
+        One history record per epoch completed by this call.
+    epochs_before : int
+        Epochs trained before this call, since the weights were drawn.
+    t : int
+        Samples seen by the optimiser, after any rollback.
+    n_iter : int
+        Epochs completed since the schedule started.
+    learning_rate : float
+        The adaptive schedule's eta, for a later call to continue from.
+    no_improvement_count : int
+        The stopping rule's count of epochs without improvement.
+    best_score : float
+        The best monitored score, in "higher is better" form: the validation
+        accuracy with early stopping, else minus the training objective.
+    best_epoch : int or None
+        With early stopping, the epoch (counting from 1) whose weights the
+        model keeps.
+    """
+
+    ending: Ending
+    records: list
+    epochs_before: int
+    t: int
+    n_iter: int
+    learning_rate: float
+    no_improvement_count: int
+    best_score: float
+    best_epoch: int | None
+
+
+def run_epochs(run, rule, monitor, n_epochs):
+    """Train for up to ``n_epochs`` epochs and return what happened.
 
     Parameters
     ----------
     run : TrainingRun
         Updated in place; after early stopping it holds the best epoch's state.
     rule : StoppingRule
-    reporter : EpochRecorder
+        Updated in place.
+    monitor : EpochMonitor
     n_epochs : int
 
     Returns
     -------
-    ending : Ending
+    result : TrainingResult
     """
+    epochs_before = monitor.epochs_before
     ending = Ending.MAX_ITER
     with (
         _stop_requests() as stop_requested,
         np.errstate(over="ignore", invalid="ignore"),
     ):
-        try:
-            for _ in range(n_epochs):
-                reporter.begin_epoch()
-                started = time.perf_counter()
-                epoch_start = run.snapshot()
-                order = (
-                    run.rng.permutation(run.train_idx) if run.shuffle else run.train_idx
-                )
-                result = run_epoch(
-                    run, order, rule.next_learning_rate(), stop_requested
-                )
-                if result.diverged or not np.isfinite(run.params.flat).all():
-                    run.restore(epoch_start)
-                    reporter.abort_epoch(run)
-                    ending = Ending.DIVERGED
-                    break
-                record = reporter.record(run, result, started)
-                stop = rule.update(record, run)
-                if reporter.end_epoch(record, rule, run) or stop:
-                    ending = Ending.STOPPED
-                    break
-        except KeyboardInterrupt:
-            reporter.abort_epoch(run)
-            ending = Ending.INTERRUPTED
+        for _ in range(n_epochs):
+            ending = _train_epoch(run, rule, monitor, stop_requested)
+            if ending is not None:
+                break
+        else:
+            ending = Ending.MAX_ITER
     if rule.best_state is not None:
         run.restore_weights(rule.best_state)
-    return ending
+    return TrainingResult(
+        ending=ending,
+        records=monitor.records,
+        epochs_before=epochs_before,
+        t=run.t,
+        n_iter=rule.epoch,
+        learning_rate=rule.learning_rate,
+        no_improvement_count=rule.no_improvement_count,
+        best_score=rule.best_score,
+        best_epoch=rule.best_epoch,
+    )
+
+
+def _train_epoch(run, rule, monitor, stop_requested):
+    """Train and record one epoch; return how training ends, or None to go on."""
+    monitor.begin_epoch()
+    started = time.perf_counter()
+    epoch_start = run.snapshot()
+    order = run.rng.permutation(run.train_idx) if run.shuffle else run.train_idx
+    try:
+        result = run_epoch(run, order, rule.next_learning_rate(), stop_requested)
+    except KeyboardInterrupt:
+        monitor.abort_epoch(run, rule)
+        return Ending.INTERRUPTED
+    if result.diverged or not np.isfinite(run.params.flat).all():
+        run.restore(epoch_start)
+        monitor.abort_epoch(run, rule)
+        return Ending.DIVERGED
+    record = monitor.measure(run, result, started)
+    stop = rule.update(record, run)
+    if monitor.end_epoch(record, rule, run) or stop:
+        return Ending.STOPPED
+    return None
 
 
 @contextmanager
@@ -478,6 +538,175 @@ def _stop_requests():
         yield requests
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+# How verbose mode prints each column of a history record.
+_EPOCH_FORMATS = {
+    "epoch": "d",
+    "train_loss": ".4f",
+    "train_accuracy": ".4f",
+    "val_loss": ".4f",
+    "val_accuracy": ".4f",
+    "learning_rate": ".4g",
+    "seconds": ".2f",
+}
+
+
+class EpochMonitor:
+    """Measures each epoch, prints it in verbose mode and tells the callbacks.
+
+    Parameters
+    ----------
+    predict_from_logits : callable
+        Maps an array of output logits to labels as ``predict`` does, for
+        the accuracies.
+    validation : LabelledSamples or None
+        Evaluated after each epoch.
+    callbacks : sknumpynet._callbacks.CallbackTasks
+        Told when each epoch begins and ends.
+    verbose : bool
+        Print each epoch's record as a table row when the epoch ends.
+    history : list of dict
+        The records of the epochs trained before this call: the new records
+        number on from them, and verbose mode prints the header again when
+        the columns change.
+
+    Attributes
+    ----------
+    records : list of dict
+        The records of the epochs completed so far, as in ``history_``.
+    epochs_before : int
+        The number of records in ``history``.
+    """
+
+    def __init__(self, *, predict_from_logits, validation, callbacks, verbose, history):
+        self.predict_from_logits = predict_from_logits
+        self.validation = validation
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.epochs_before = len(history)
+        self._columns = tuple(history[-1]) if history else None
+        self.records = []
+
+    def begin_epoch(self):
+        """An epoch is about to start."""
+        self.callbacks.begin_epoch()
+
+    def measure(self, run, result, started):
+        """The history record of a completed epoch.
+
+        ``started`` is the ``time.perf_counter()`` of the epoch's start.
+        """
+        order = result.order
+        penalty = _core.l2_penalty(run.params, run.rule.l2)
+        record = {
+            "epoch": self.epochs_before + len(self.records) + 1,
+            "train_loss": result.mean_cost + penalty,
+            "train_accuracy": accuracy_score(
+                run.y[order],
+                self.predict_from_logits(result.logits),
+                sample_weight=run.sample_scale[order],
+            ),
+        }
+        if self.validation is not None:
+            record["val_loss"], record["val_accuracy"] = self._evaluate(run, penalty)
+        record["learning_rate"] = result.learning_rate
+        record["seconds"] = time.perf_counter() - started
+        return record
+
+    def end_epoch(self, record, rule, run):
+        """Keep a completed epoch's record; True when a callback asks to stop."""
+        self.records.append(record)
+        if self.verbose:
+            _print_epoch(record, header=tuple(record) != self._columns)
+            self._columns = tuple(record)
+            if rule.message:
+                print(rule.message)
+        return self.callbacks.end_epoch(run, rule.epoch)
+
+    def abort_epoch(self, run, rule):
+        """End an epoch that diverged or was interrupted, without a record."""
+        self.callbacks.end_epoch(run, rule.epoch)
+
+    def _evaluate(self, run, penalty):
+        """The objective and the accuracy on the validation set."""
+        validation, step_rule = self.validation, run.rule
+        logits = _core.predict_logits(
+            validation.X, run.params.coefs, run.params.intercepts
+        )
+        outputs = _core.output_activation(logits, step_rule.out_activation)
+        costs = _core.per_sample_loss(
+            validation.Y, logits, outputs, step_rule.loss, step_rule.out_activation
+        )
+        loss = float(np.average(costs, weights=validation.weight)) + penalty
+        accuracy = accuracy_score(
+            validation.y,
+            self.predict_from_logits(logits),
+            sample_weight=validation.weight,
+        )
+        return loss, float(accuracy)
+
+
+def _print_epoch(record, header):
+    """Print one epoch's record as a table row, after a header if asked."""
+    if header:
+        print("  ".join(f"{name:>8}" for name in record))
+    print(
+        "  ".join(
+            f"{value:>{max(8, len(name))}{_EPOCH_FORMATS[name]}}"
+            for name, value in record.items()
+        )
+    )
+
+
+def warn_about_ending(result, run, rule, *, incremental):
+    """Warn when training ended for a reason the user should hear about.
+
+    Parameters
+    ----------
+    result : TrainingResult
+    run : TrainingRun
+    rule : StoppingRule
+        The run and the rule ``result`` came from, for their settings.
+    incremental : bool
+        Whether the call was ``partial_fit``, which always ends at its one
+        epoch.
+    """
+    epochs_trained = result.epochs_before + len(result.records)
+    if result.ending is Ending.DIVERGED:
+        kept = _kept_weights(
+            result, f"the weights from the end of epoch {epochs_trained}"
+        )
+        warnings.warn(
+            f"Training diverged in epoch {epochs_trained + 1}: the training cost "
+            "became NaN, infinite or over "
+            f"{DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so "
+            f"{kept} were kept and training stopped. Lower learning_rate_init "
+            f"(now {rule.schedule.learning_rate_init}) or momentum (now "
+            f"{run.rule.momentum}), or scale the features (for example with "
+            "StandardScaler or MinMaxScaler).",
+            ConvergenceWarning,
+        )
+    elif result.ending is Ending.INTERRUPTED:
+        kept = _kept_weights(result, "the weights of the last mini-batch")
+        warnings.warn(
+            f"Training interrupted by user after {result.n_iter} complete "
+            f"epochs ({result.t} samples seen); the model keeps {kept}.",
+            UserWarning,
+        )
+    elif result.ending is Ending.MAX_ITER and not incremental:
+        warnings.warn(
+            f"Stochastic Optimizer: Maximum iterations ({rule.schedule.max_iter}) "
+            "reached and the optimization hasn't converged yet.",
+            ConvergenceWarning,
+        )
+
+
+def _kept_weights(result, otherwise):
+    """Which weights a run that ends early leaves in the model."""
+    if result.best_epoch is None:
+        return otherwise
+    return f"the weights of epoch {result.best_epoch} (the best validation score)"
 
 
 def choose_blas_threads(run, n_epochs):
@@ -529,174 +758,3 @@ def _n_cores():
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def warn_about_ending(ending, rule, estimator, *, incremental):
-    """Warn when training ended for a reason the user should hear about.
-
-    Divergence names the epoch as ``history_`` numbers them, from the
-    initialisation on; an interruption counts the epochs of this call.
-    """
-    n_epochs_trained = len(estimator.history_)
-    if ending is Ending.DIVERGED:
-        kept = rule.describe_kept_weights(
-            f"the weights from the end of epoch {n_epochs_trained}"
-        )
-        warnings.warn(
-            f"Training diverged in epoch {n_epochs_trained + 1}: the training cost "
-            "became NaN, infinite or over "
-            f"{DIVERGED_COST_FACTOR:g} times that of guessing uniformly, so "
-            f"{kept} were kept and training stopped. Lower "
-            f"learning_rate_init (now {estimator.learning_rate_init}) or momentum "
-            f"(now {estimator.momentum}), or scale the features (for example with "
-            "StandardScaler or MinMaxScaler).",
-            ConvergenceWarning,
-        )
-    elif ending is Ending.INTERRUPTED:
-        kept = rule.describe_kept_weights("the weights of the last mini-batch")
-        warnings.warn(
-            f"Training interrupted by user after {estimator.n_iter_} complete "
-            f"epochs ({estimator.t_} samples seen); the model keeps {kept}.",
-            UserWarning,
-        )
-    elif ending is Ending.MAX_ITER and not incremental:
-        warnings.warn(
-            f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
-            "reached and the optimization hasn't converged yet.",
-            ConvergenceWarning,
-        )
-
-
-# How verbose mode prints each column of a history record.
-_EPOCH_FORMATS = {
-    "epoch": "d",
-    "train_loss": ".4f",
-    "train_accuracy": ".4f",
-    "val_loss": ".4f",
-    "val_accuracy": ".4f",
-    "learning_rate": ".4g",
-    "seconds": ".2f",
-}
-
-
-class EpochRecorder:
-    """Records each epoch on the estimator, prints it, and tells the callbacks.
-
-    Parameters
-    ----------
-    estimator : SigmoidMLPClassifier
-        Gets each epoch's record in its ``history_`` and curves.
-    validation : ValidationSet or None
-        Evaluated after each epoch.
-    callbacks : tuple
-        The fit task's callback context and the data its hooks receive.
-    """
-
-    def __init__(self, estimator, validation, callbacks):
-        self.estimator = estimator
-        self.validation = validation
-        self.callback_ctx, self.hook_data = callbacks
-        self.epoch_ctx = None
-
-    def begin_epoch(self):
-        """An epoch is about to start: begin its callback task."""
-        self.epoch_ctx = self.callback_ctx.subcontext(task_name="epoch")
-        self.epoch_ctx.call_on_fit_task_begin(
-            estimator=self.estimator, **self.hook_data
-        )
-
-    def record(self, run, result, started):
-        """The history record of a completed epoch.
-
-        ``started`` is the ``time.perf_counter()`` of the epoch's start.
-        """
-        estimator, order = self.estimator, result.order
-        penalty = _core.l2_penalty(run.params, run.rule.l2)
-        record = {
-            "epoch": len(estimator.history_) + 1,
-            "train_loss": result.mean_cost + penalty,
-            "train_accuracy": accuracy_score(
-                run.y[order],
-                estimator._predict_from_logits(result.logits),
-                sample_weight=run.sample_scale[order],
-            ),
-        }
-        if self.validation is not None:
-            record["val_loss"], record["val_accuracy"] = self._evaluate(penalty)
-        record["learning_rate"] = result.learning_rate
-        record["seconds"] = time.perf_counter() - started
-        return record
-
-    def end_epoch(self, record, rule, run):
-        """Store a completed epoch; True when a callback asks to stop."""
-        estimator = self.estimator
-        estimator.n_iter_ += 1
-        estimator.t_ = run.t
-        estimator.loss_ = record["train_loss"]
-        estimator.loss_curve_.append(estimator.loss_)
-        estimator.history_.append(record)
-        if "val_loss" in record:
-            estimator.validation_loss_curve_.append(record["val_loss"])
-            estimator.validation_scores_.append(record["val_accuracy"])
-        if estimator.verbose:
-            previous = estimator.history_[-2] if len(estimator.history_) > 1 else {}
-            _print_epoch(record, header=previous.keys() != record.keys())
-            if rule.message:
-                print(rule.message)
-        return self._end_epoch_task()
-
-    def abort_epoch(self, run):
-        """End an epoch that diverged or was interrupted, without a record."""
-        self.estimator.t_ = run.t
-        self._end_epoch_task()
-
-    def _end_epoch_task(self):
-        """End the epoch's callback task; True when a callback asks to stop."""
-        return self.epoch_ctx.call_on_fit_task_end(
-            estimator=self.estimator,
-            reconstruction_attributes=self._fitted_state,
-            **self.hook_data,
-        )
-
-    def _fitted_state(self):
-        """Copies of the attributes that training changes, for callbacks.
-
-        A copy of the estimator with these attributes predicts as if fit had
-        stopped now, and does not change as training goes on.
-        """
-        estimator = self.estimator
-        return {
-            "coefs_": [w.copy() for w in estimator.coefs_],
-            "intercepts_": [b.copy() for b in estimator.intercepts_],
-            "n_iter_": estimator.n_iter_,
-            "t_": estimator.t_,
-        }
-
-    def _evaluate(self, penalty):
-        """The objective and the accuracy on the validation set."""
-        estimator, validation = self.estimator, self.validation
-        logits = estimator._logits(validation.X)
-        out_activation = estimator.out_activation_
-        outputs = _core.output_activation(logits, out_activation)
-        costs = _core.per_sample_loss(
-            validation.Y, logits, outputs, estimator.loss, out_activation
-        )
-        loss = float(np.average(costs, weights=validation.weight)) + penalty
-        accuracy = accuracy_score(
-            validation.y,
-            estimator._predict_from_logits(logits),
-            sample_weight=validation.weight,
-        )
-        return loss, float(accuracy)
-
-
-def _print_epoch(record, header):
-    """Print one epoch's record as a table row, after a header if asked."""
-    if header:
-        print("  ".join(f"{name:>8}" for name in record))
-    print(
-        "  ".join(
-            f"{value:>{max(8, len(name))}{_EPOCH_FORMATS[name]}}"
-            for name, value in record.items()
-        )
-    )

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.fixes import parse_version
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from sknumpynet import SigmoidMLPClassifier, _classifier, _core, _training
+from sknumpynet import SigmoidMLPClassifier, _checks, _classifier, _core, _training
 from sknumpynet.augmentation import GaussianNoise, RandomShift
 
 
@@ -224,16 +224,17 @@ def test_the_thread_trials_leave_the_run_untouched(digits):
     X, y, _, _ = digits
     clf = SigmoidMLPClassifier(batch_size=10, dropout=0.2, random_state=0)
     _fit_quietly(clf.set_params(max_iter=1), X, y)
-    run = clf._training_run(
-        X, clf._target_matrix(y, X.dtype), y, np.ones(len(y)), np.arange(len(y))
+    samples = _checks.LabelledSamples(
+        X, clf._target_matrix(y, X.dtype), y, np.ones(len(y))
     )
-    before = run.snapshot(), run.rng.get_state()[1].copy()
+    run = clf._training_run(samples, np.arange(len(y)))
+    before, rng_before = run.snapshot(), run.rng.get_state()[1].copy()
     with threadpool_limits(2, user_api="blas"):
         _training.choose_blas_threads(run, n_epochs=10)
-    np.testing.assert_array_equal(run.params.flat, before[0][0])
-    np.testing.assert_array_equal(run.velocity, before[0][1])
-    assert run.t == before[0][2]
-    np.testing.assert_array_equal(run.rng.get_state()[1], before[1])
+    np.testing.assert_array_equal(run.params.flat, before.weights)
+    np.testing.assert_array_equal(run.velocity, before.velocity)
+    assert run.t == before.t
+    np.testing.assert_array_equal(run.rng.get_state()[1], rng_before)
 
 
 def test_a_users_blas_limit_is_kept(digits, monkeypatch):
