@@ -18,6 +18,12 @@ passed to ``to_onnx``. Its two outputs are ``label`` and ``probabilities``,
 the latter as a list of dicts unless the option ``zipmap`` is False, as for
 every skl2onnx classifier.
 
+It also registers a converter for :class:`~sknumpynet.preprocessing.Deskew`,
+so that a pipeline that deskews the images before the network (or before an
+SVC) converts as a whole. Its graph computes the moments in float64 and reads
+the sheared rows with ``GatherElements`` (ONNX opset 11 or later); it does not
+check the grey levels as ``transform`` does.
+
 Examples
 --------
 >>> import numpy as np
@@ -51,19 +57,29 @@ try:
     from skl2onnx.algebra.onnx_ops import (
         OnnxAbs,
         OnnxAdd,
+        OnnxAnd,
         OnnxArgMax,
         OnnxCast,
         OnnxConcat,
+        OnnxDiv,
         OnnxExp,
+        OnnxFloor,
         OnnxGather,
+        OnnxGatherElements,
         OnnxGemm,
         OnnxGreater,
         OnnxLog,
+        OnnxMatMul,
+        OnnxMax,
         OnnxMin,
+        OnnxMul,
         OnnxNeg,
+        OnnxPad,
+        OnnxReshape,
         OnnxSigmoid,
         OnnxSoftmax,
         OnnxSub,
+        OnnxWhere,
     )
     from skl2onnx.common.data_types import (
         DoubleTensorType,
@@ -83,6 +99,7 @@ except ModuleNotFoundError as exc:
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import SigmoidMLPClassifier
+from .preprocessing import Deskew, _check_n_features
 
 __all__ = []
 
@@ -292,4 +309,175 @@ update_registered_converter(
     _convert,
     parser=_parse,
     options=_OPTIONS,
+)
+
+
+# Deskew: the moments and the shear of sknumpynet.preprocessing, node by node.
+
+
+def _deskew_output_shape(operator):
+    """Declare the output of a :class:`~sknumpynet.preprocessing.Deskew`.
+
+    Parameters
+    ----------
+    operator : skl2onnx.common._topology.Operator
+        The operator of the transformer, with one input and one output.
+    """
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    input_type = operator.inputs[0].type
+    if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
+        raise TypeError(
+            "Deskew converts to ONNX for float32 or float64 input, got "
+            f"{type(input_type).__name__}. Pass a float sample to to_onnx, "
+            "such as X[:1].astype(np.float32)."
+        )
+    height, width = _deskew_image_shape(operator)
+    n_samples = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].set_type(type(input_type)([n_samples, height * width]))
+
+
+def _deskew_image_shape(operator):
+    """``(height, width)`` of the images, checked against the input's width."""
+    n_features = operator.inputs[0].get_second_dimension()
+    if n_features is None:
+        raise ValueError(
+            "Deskew converts to ONNX for a known number of features; give "
+            "to_onnx a sample of the data, such as X[:1]."
+        )
+    return _check_n_features(operator.raw_operator.image_shape, n_features)
+
+
+def _constant(values, dtype=np.float64):
+    """An array for an ONNX node to hold as a constant (float64 by default)."""
+    return np.asarray(values, dtype=dtype)
+
+
+def _onnx_skew(images, height, width, opv):
+    """The skew and each row's offset from the mean row, in float64 nodes.
+
+    As ``sknumpynet.preprocessing._skew``: images with no ink, or with all
+    their ink in one row, get a skew of 0.
+    """
+    ones_h, rows = _constant(np.ones(height)), _constant(np.arange(height))
+    doubles = OnnxCast(images, to=TensorProto.DOUBLE, op_version=opv)
+    ink = OnnxMatMul(doubles, _constant(np.ones(width)), op_version=opv)
+    ink_times_col = OnnxMatMul(doubles, _constant(np.arange(width)), op_version=opv)
+    mass = OnnxMatMul(ink, ones_h, op_version=opv)
+    has_ink = OnnxGreater(mass, _constant([0.0]), op_version=opv)
+    mass = OnnxWhere(has_ink, mass, _constant([1.0]), op_version=opv)
+
+    def per_image_mean(per_row):
+        return OnnxDiv(
+            OnnxMatMul(per_row, ones_h, op_version=opv), mass, op_version=opv
+        )
+
+    def as_column(per_image):
+        return OnnxReshape(per_image, _constant([-1, 1], np.int64), op_version=opv)
+
+    row_centre = OnnxDiv(OnnxMatMul(ink, rows, op_version=opv), mass, op_version=opv)
+    col_centre = per_image_mean(ink_times_col)
+    row_offset = OnnxSub(rows, as_column(row_centre), op_version=opv)
+    row_variance = per_image_mean(
+        OnnxMul(OnnxMul(row_offset, row_offset, op_version=opv), ink, op_version=opv)
+    )
+    ink_times_col_offset = OnnxSub(
+        ink_times_col,
+        OnnxMul(as_column(col_centre), ink, op_version=opv),
+        op_version=opv,
+    )
+    covariance = per_image_mean(
+        OnnxMul(row_offset, ink_times_col_offset, op_version=opv)
+    )
+    threshold = _constant([np.finfo(np.float64).eps * height**2])
+    sheared = OnnxAnd(
+        has_ink, OnnxGreater(row_variance, threshold, op_version=opv), op_version=opv
+    )
+    variance = OnnxWhere(sheared, row_variance, _constant([1.0]), op_version=opv)
+    skew = OnnxWhere(
+        sheared,
+        OnnxDiv(covariance, variance, op_version=opv),
+        _constant([0.0]),
+        op_version=opv,
+    )
+    return as_column(skew), row_offset
+
+
+def _onnx_shift_rows(images, shifts, image_shape, dtype, opv):
+    """As ``sknumpynet.preprocessing._shift_rows``, with GatherElements.
+
+    ``images`` is a node of shape (n_images, height, width) and type `dtype`;
+    ``shifts`` of shape (n_images, height), float64.
+    """
+    height, width = image_shape
+    pad = width + 1
+    whole = OnnxFloor(shifts, op_version=opv)
+    fraction = OnnxReshape(
+        OnnxCast(
+            OnnxSub(shifts, whole, op_version=opv),
+            to=np_dtype_to_tensor_dtype(np.dtype(dtype)),
+            op_version=opv,
+        ),
+        _constant([-1, height, 1], np.int64),
+        op_version=opv,
+    )
+    whole = OnnxMax(
+        OnnxMin(whole, _constant([width]), op_version=opv),
+        _constant([-pad]),
+        op_version=opv,
+    )
+    start = OnnxReshape(
+        OnnxCast(
+            OnnxAdd(whole, _constant([pad]), op_version=opv),
+            to=TensorProto.INT64,
+            op_version=opv,
+        ),
+        _constant([-1, height, 1], np.int64),
+        op_version=opv,
+    )
+    left_index = OnnxAdd(start, _constant(np.arange(width), np.int64), op_version=opv)
+    right_index = OnnxAdd(left_index, _constant([1], np.int64), op_version=opv)
+    padded = OnnxPad(
+        images, _constant([0, 0, pad, 0, 0, pad], np.int64), op_version=opv
+    )
+    left = OnnxGatherElements(padded, left_index, axis=2, op_version=opv)
+    right = OnnxGatherElements(padded, right_index, axis=2, op_version=opv)
+    step = OnnxMul(OnnxSub(right, left, op_version=opv), fraction, op_version=opv)
+    return OnnxAdd(left, step, op_version=opv)
+
+
+def _convert_deskew(scope, operator, container):
+    """Write the ONNX nodes of a :class:`~sknumpynet.preprocessing.Deskew`.
+
+    Parameters
+    ----------
+    scope : skl2onnx.common._topology.Scope
+        The naming scope of the graph.
+    operator : skl2onnx.common._topology.Operator
+        The operator of the transformer, with one input and one output.
+    container : skl2onnx.common._container.ModelComponentContainer
+        The graph under construction.
+    """
+    opv = container.target_opset
+    if opv < 11:
+        raise RuntimeError(
+            "Deskew converts to ONNX opset 11 or later, which has GatherElements; "
+            f"got target_opset={opv}."
+        )
+    X = operator.inputs[0]
+    image_shape = _deskew_image_shape(operator)
+    images = OnnxReshape(X, _constant([-1, *image_shape], np.int64), op_version=opv)
+    skew, row_offset = _onnx_skew(images, *image_shape, opv)
+    shifts = OnnxMul(skew, row_offset, op_version=opv)
+    dtype = guess_numpy_type(X.type)
+    deskewed = _onnx_shift_rows(images, shifts, image_shape, dtype, opv)
+    OnnxReshape(
+        deskewed,
+        _constant([-1, image_shape[0] * image_shape[1]], np.int64),
+        op_version=opv,
+        output_names=[operator.outputs[0]],
+    ).add_to(scope, container)
+
+
+update_registered_converter(
+    Deskew, "SknumpynetDeskew", _deskew_output_shape, _convert_deskew
 )
