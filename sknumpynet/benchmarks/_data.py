@@ -11,7 +11,11 @@ DATASETS = ("mnist", "fashion-mnist", "digits")
 
 @dataclass
 class BenchmarkData:
-    """Training and test sets of a run, in pixels of [0, 1], and their source."""
+    """Training and test sets of a run, in pixels of [0, 1], and their source.
+
+    Each row is an image of ``image_shape`` ``(height, width)``, stored row
+    after row.
+    """
 
     name: str
     X_train: np.ndarray
@@ -20,6 +24,7 @@ class BenchmarkData:
     y_test: np.ndarray
     class_names: list
     source: str
+    image_shape: tuple
 
 
 def load_benchmark_data(dataset, *, n_train, n_test, seed, data_home):
@@ -32,10 +37,13 @@ def load_benchmark_data(dataset, *, n_train, n_test, seed, data_home):
     if dataset == "digits":
         digits = load_digits()
         X_train, X_test, y_train, y_test = train_test_split(
-            (digits.data / 16).astype(np.float32), digits.target, test_size=0.25,
-            stratify=digits.target, random_state=seed,
-        )  # fmt: skip
-        names = digits.target_names
+            (digits.data / 16).astype(np.float32),
+            digits.target,
+            test_size=0.25,
+            stratify=digits.target,
+            random_state=seed,
+        )
+        names, image_shape = digits.target_names, digits.images.shape[1:]
         source = "sklearn.datasets.load_digits, pixels / 16, 75/25 stratified split"
     else:
         from ..datasets import load_fashion_mnist, load_mnist
@@ -44,14 +52,20 @@ def load_benchmark_data(dataset, *, n_train, n_test, seed, data_home):
         bunch = loader(split="train_test", data_home=data_home)
         X_train, y_train = bunch.train.data, bunch.train.target
         X_test, y_test = bunch.test.data, bunch.test.target
-        names = bunch.target_names
+        names, image_shape = bunch.target_names, (28, 28)
         source = f"sknumpynet.datasets.{loader.__name__}, official train/test split"
     train = stratified_subset(y_train, n_train, seed)
     test = stratified_subset(y_test, n_test, seed)
     return BenchmarkData(
-        dataset, X_train[train], y_train[train], X_test[test], y_test[test],
-        [str(name) for name in names], source,
-    )  # fmt: skip
+        name=dataset,
+        X_train=X_train[train],
+        y_train=y_train[train],
+        X_test=X_test[test],
+        y_test=y_test[test],
+        class_names=[str(name) for name in names],
+        source=source,
+        image_shape=tuple(int(size) for size in image_shape),
+    )
 
 
 def stratified_subset(y, size, seed):

@@ -12,17 +12,29 @@ import joblib
 from threadpoolctl import threadpool_info
 
 LIBRARIES = (
-    "sknumpynet", "numpy", "scipy", "scikit-learn", "joblib", "threadpoolctl",
-    "pandas", "matplotlib", "dask", "distributed",
-)  # fmt: skip
+    "sknumpynet",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "joblib",
+    "threadpoolctl",
+    "pandas",
+    "matplotlib",
+    "skl2onnx",
+    "onnxruntime",
+    "dask",
+    "distributed",
+)
 
 
 def describe_environment():
     """Python, libraries, CPU, cores, BLAS and source commit of this run, as a dict."""
     affinity = getattr(os, "sched_getaffinity", None)  # Linux only
     return {
-        "python": sys.version.split()[0], "platform": platform.platform(),
-        "cpu_model": cpu_model(), "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
         "usable_cores": len(affinity(0)) if affinity else os.cpu_count(),
         "libraries": {name: _version(name) for name in LIBRARIES},
         "sknumpynet_commit": source_commit(),
@@ -31,7 +43,7 @@ def describe_environment():
             for pool in threadpool_info()
             if pool.get("user_api") == "blas"
         ],
-    }  # fmt: skip
+    }
 
 
 def source_commit():
@@ -43,10 +55,14 @@ def source_commit():
     package_dir = Path(__file__).resolve().parents[1]
 
     def git(*args):
-        return subprocess.run(
+        completed = subprocess.run(
             ["git", "-C", str(package_dir), *args],
-            capture_output=True, text=True, check=True, timeout=30,
-        ).stdout.strip()  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+        return completed.stdout.strip()
 
     try:
         # A copy installed inside some other repository is not its checkout.

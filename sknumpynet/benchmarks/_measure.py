@@ -1,11 +1,11 @@
-"""Measuring: timed fits and predictions, here or side by side on the cores.
+"""Measuring: timed fits and predictions, side by side on the cores.
 
-Networks use every BLAS thread, so their fits run here one at a time;
-single-threaded fits (libsvm, liblinear) run side by side in worker processes
-of one BLAS thread each, which leaves each fit's own time unchanged.
+Every fit runs in a worker process of one BLAS thread, as many at a time as
+there are processes: libsvm and liblinear are single-threaded anyway, and a
+network's seeds gain more from running side by side than from sharing the
+cores' BLAS threads one fit at a time.
 """
 
-import math
 import pickle
 import statistics
 import warnings
@@ -20,25 +20,29 @@ from threadpoolctl import threadpool_limits
 
 from ._progress import format_duration, stopwatch
 
+# What a job measures: a fit and its test predictions, or a learning curve.
+FIT = "fit"
+LEARNING_CURVE = "learning curve"
+
 
 @dataclass
 class Job:
     """One fit on rows of the training set, then predictions of test rows.
 
-    ``measured`` holds what :func:`fit_and_predict` returned once it ran, with
-    the ``accuracy`` and ``n_correct`` of the predictions.
+    A job of `kind` ``LEARNING_CURVE`` instead fits on the training set less
+    `n_test` images held out, which it scores after every epoch. ``measured``
+    holds what :func:`fit_and_predict` (with the ``accuracy`` and
+    ``n_correct`` of the predictions) or :func:`learning_curve` returned.
     """
 
     contender: str
-    step: str
     pipeline: object
-    one_core: bool
     n_train: int
     n_test: int
     seed: int | None = None
     train_rows: object = field(default_factory=lambda: slice(None))
     test_rows: object = field(default_factory=lambda: slice(None))
-    estimate_s: float = math.nan
+    kind: str = FIT
     measured: dict | None = None
 
 
@@ -142,68 +146,71 @@ def _no_onnx(note):
 
 
 def run_jobs(jobs, data, timing, *, n_processes, progress):
-    """Run `jobs`, storing each one's ``measured``: one-core ones side by side.
+    """Run `jobs` side by side, storing each one's ``measured``.
 
-    One-core jobs run in `n_processes` worker processes of one BLAS thread
-    each, the others here; `progress` notes each one as it ends. Predictions
-    are timed as the :class:`PredictionTiming` `timing` says.
+    The jobs start in their order in `n_processes` worker processes of one
+    BLAS thread each; `progress` notes each one as it ends. Predictions are
+    timed as the :class:`PredictionTiming` `timing` says.
     """
-    for job, measured in _measured(jobs, data, n_processes, timing):
+    parallel = joblib.Parallel(
+        n_jobs=min(n_processes, len(jobs)) or 1,
+        backend="loky",
+        return_as="generator",
+        batch_size=1,
+    )
+    delayed = joblib.delayed(_run_job)
+    arrays = data.X_train, data.y_train, data.X_test
+    measured = parallel(delayed(job, *arrays, timing) for job in jobs)
+    for job, figures in zip(jobs, measured, strict=True):
+        job.measured = figures
+        if job.kind == LEARNING_CURVE:
+            progress.note(
+                f"{job.contender}, learning curve: best validation accuracy "
+                f"{figures['best_val_accuracy']:.4f} after epoch "
+                f"{figures['best_epoch']}"
+            )
+            continue
         y_test = data.y_test[job.test_rows]
-        measured["n_correct"] = int(np.sum(measured["y_pred"] == y_test))
-        measured["accuracy"] = measured["n_correct"] / len(y_test)
-        job.measured = measured
+        figures["n_correct"] = int(np.sum(figures["y_pred"] == y_test))
+        figures["accuracy"] = figures["n_correct"] / len(y_test)
         which = f"seed {job.seed}" if job.seed is not None else f"n_train={job.n_train}"
         progress.note(
-            f"{job.contender}, {which}: accuracy {measured['accuracy']:.4f}, fit "
-            f"{format_duration(measured['fit_s'])}, predict "
-            f"{format_duration(measured['predict_s'])}"
+            f"{job.contender}, {which}: accuracy {figures['accuracy']:.4f}, fit "
+            f"{format_duration(figures['fit_s'])}, predict "
+            f"{format_duration(figures['predict_s'])}"
         )
 
 
-def _measured(jobs, data, n_processes, timing):
-    """Yield ``(job, measured)`` as each job ends: the ones here, then the others."""
-    arrays = data.X_train, data.y_train, data.X_test
-    for job in jobs:
-        if not job.one_core:
-            yield job, _fit_and_predict_job(job, *arrays, None, timing)
-    # Longest first, so that the cores finish together.
-    apart = [job for job in jobs if job.one_core]
-    apart.sort(key=lambda job: -job.estimate_s)
-    if apart:
-        parallel = joblib.Parallel(
-            n_jobs=min(n_processes, len(apart)),
-            backend="loky",
-            return_as="generator",
-            batch_size=1,
-        )
-        delayed = joblib.delayed(_fit_and_predict_job)
-        measured = parallel(delayed(job, *arrays, 1, timing) for job in apart)
-        yield from zip(apart, measured, strict=True)
-
-
-def _fit_and_predict_job(job, X_train, y_train, X_test, blas_threads, timing):
+def _run_job(job, X_train, y_train, X_test, timing):
     # The arrays are arguments, not attributes of the job, so that joblib
     # hands them to the workers as memory maps instead of copies.
+    if job.kind == LEARNING_CURVE:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return learning_curve(
+                job.pipeline, X_train, y_train, n_validation=job.n_test, seed=job.seed
+            )
     return fit_and_predict(
-        job.pipeline, X_train[job.train_rows], y_train[job.train_rows],
-        X_test[job.test_rows], timing, blas_threads=blas_threads,
-    )  # fmt: skip
+        job.pipeline,
+        X_train[job.train_rows],
+        y_train[job.train_rows],
+        X_test[job.test_rows],
+        timing,
+        blas_threads=1,
+    )
 
 
-def learning_curve(pipeline, data, *, n_validation, seed):
+def learning_curve(pipeline, X, y, *, n_validation, seed):
     """Train `pipeline`'s classifier once more, watching held-out images.
 
-    The pipeline is fitted on the training set less a stratified
-    `n_validation` of it, which ``fit(X_val=..., y_val=...)`` scores after every
-    epoch in ``history_``; the test set is not used. Returns ``history``,
-    ``n_fit``, ``n_validation``, the best epoch and its validation accuracy,
-    and the wall time.
+    The pipeline is fitted on `X`, `y` less a stratified `n_validation` of
+    them, which ``fit(X_val=..., y_val=...)`` scores after every epoch in
+    ``history_``; the test set is not used. Returns ``history``, ``n_fit``,
+    ``n_validation``, the best epoch and its validation accuracy, and the wall
+    time.
     """
     X_fit, X_val, y_fit, y_val = train_test_split(
-        data.X_train, data.y_train, test_size=n_validation,
-        stratify=data.y_train, random_state=seed,
-    )  # fmt: skip
+        X, y, test_size=n_validation, stratify=y, random_state=seed
+    )
     preprocessing, classifier = pipeline[:-1], pipeline[-1]
     Z_fit, Z_val = preprocessing.fit_transform(X_fit), preprocessing.transform(X_val)
     with stopwatch() as took, warnings.catch_warnings():

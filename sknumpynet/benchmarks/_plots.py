@@ -79,7 +79,9 @@ def _scaling(results):
     for study in studies:
         points = study["points"]
         sizes = [p["n_train"] for p in points]
-        label = f"{study['contender']} (fit ~ n^{study['fit_loglog_slope']:.2f})"
+        label = study["contender"]
+        if study["fit_loglog_slope"] is not None:
+            label += f" (fit ~ n^{study['fit_loglog_slope']:.2f})"
         axes[0].loglog(sizes, [p["fit_s"] for p in points], "o-", label=label)
         axes[1].loglog(sizes, [p["predict_s"] for p in points], "o-")
         axes[2].semilogx(sizes, [p["accuracy"] for p in points], "o-")

@@ -42,15 +42,15 @@ def format_duration(seconds):
 
 
 class Progress:
-    """Print on stderr which step runs, for how long, and the time left overall.
+    """Print on stderr which step runs, for how long, and how many are left.
 
-    Lines go to `stream`, or to ``sys.stderr`` as it is at each line. While it
-    is open as a context manager, a background thread prints a line whenever
-    nothing was printed for `heartbeat_s` seconds, so that a long fit is not
-    silent. The time left is the sum of the estimates given to :meth:`plan`,
-    less the time spent in the current step. The number of steps announced
-    counts `n_unplanned` steps after the planned ones, such as writing the
-    results.
+    Lines go to `stream`, or to ``sys.stderr`` as it is at each line, each
+    with the time since the start. While it is open as a context manager, a
+    background thread prints a line whenever nothing was printed for
+    `heartbeat_s` seconds, so that a long fit is not silent. The number of
+    steps announced counts `n_unplanned` steps after the planned ones, such
+    as writing the results. No time left is guessed: fits differ in cost
+    many times over, and docs/benchmarks.md gives the time of a full run.
     """
 
     def __init__(self, stream=None, heartbeat_s=50.0, n_unplanned=0):
@@ -58,8 +58,7 @@ class Progress:
         self.n_unplanned, self.n_steps = n_unplanned, 0
         self.start = self.step_start = self.last_print = time.perf_counter()
         self.finished = []  # {"step", "seconds"} of every step that ended
-        self.title, self.current = None, math.nan  # the step that runs, its estimate
-        self.later = []  # estimated seconds of the steps to come
+        self.title = None  # the step that runs
         self._lock, self._stop = threading.Lock(), threading.Event()
         self._thread = threading.Thread(target=self._heartbeat, daemon=True)
 
@@ -76,20 +75,18 @@ class Progress:
         """Seconds since the run started."""
         return time.perf_counter() - self.start
 
-    def plan(self, estimates):
-        """Set the estimated seconds of each step still to start, in order."""
-        self.later = list(estimates)
-        n_planned = len(self.finished) + bool(self.title) + len(estimates)
-        self.n_steps = n_planned + self.n_unplanned
+    def plan(self, n_steps):
+        """Announce that `n_steps` steps are still to start, before the unplanned."""
+        self.n_steps = len(self.finished) + bool(self.title) + n_steps
+        self.n_steps += self.n_unplanned
 
     def step(self, title):
         """End the current step and announce the next."""
         self.end_step()
         self.title, self.step_start = title, time.perf_counter()
-        self.current = self.later.pop(0) if self.later else math.nan
         number = len(self.finished) + 1
         of = f"/{self.n_steps}" if number <= self.n_steps else ""
-        self._print(f"step {number}{of}: {title}{self._left_text()}")
+        self._print(f"step {number}{of}: {title}")
 
     def end_step(self):
         """Record the duration of the current step, if one runs."""
@@ -102,19 +99,12 @@ class Progress:
         """Print a result or a fact of the current step."""
         self._print(f"  {message}")
 
-    def _left_text(self):
-        """`` (about ... left overall)``, or nothing when no time is left."""
-        in_step = time.perf_counter() - self.step_start
-        current = self.current if math.isfinite(self.current) else 0.0
-        left = max(current - in_step, 0.0) + sum(self.later)
-        return f" (about {format_duration(left)} left overall)" if left > 0 else ""
-
     def _heartbeat(self):
         """Note the step that runs whenever nothing was printed for a while."""
         while not self._stop.wait(min(5.0, self.heartbeat_s)):
             if self.title and time.perf_counter() - self.last_print >= self.heartbeat_s:
                 in_step = format_duration(time.perf_counter() - self.step_start)
-                self.note(f"... {self.title}: {in_step} so far{self._left_text()}")
+                self.note(f"... {self.title}: {in_step} so far")
 
     def _print(self, message):
         """Print `message` with the time since the start."""

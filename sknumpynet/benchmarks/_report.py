@@ -2,7 +2,6 @@
 
 import json
 import os
-from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +16,29 @@ CSV_FILE = "results.csv"
 REPORT_FILE = "report.md"
 BOOK_CH1_ACCURACY_TEXT = "about 95 %"
 CSV_COLUMNS = [
-    "name", "title", "cv_mean", "cv_std", "test_accuracy", "test_accuracy_std",
-    "fit_s", "fit_s_std", "fit_cpu_s", "predict_s", "predict_onnx_s",
-    "model_bytes", "one_core",
+    "name",
+    "title",
+    "cv_mean",
+    "cv_std",
+    "test_accuracy",
+    "test_accuracy_std",
+    "fit_s",
+    "fit_s_std",
+    "fit_cpu_s",
+    "predict_s",
+    "predict_onnx_s",
+    "model_bytes",
     "refit_shared_with",
-]  # fmt: skip
+]
+# How the rows are tested against the strongest SVM.
+MCNEMAR_RULE = (
+    "the exact McNemar test of the row's predictions against those of the "
+    "strongest SVM on the same {n_test} test images (a two-sided binomial test "
+    "of the images only one of the two gets right); a row of several seeds "
+    "takes the least favourable seed's test (the largest p-value, or a tie when "
+    "the seeds disagree on who is better). It beats or loses at p < 0.05, and "
+    "otherwise ties"
+)
 # How prediction times are measured, filled from the run's config.
 PREDICT_RULE = (
     "median of {predict_repeats} timed predictions, or of fewer (their number in "
@@ -74,11 +91,15 @@ def _csv_table(results):
     """One row per contender, its figures as numbers."""
     rows = pd.DataFrame(results["contenders"])
     low, high = zip(*rows["test_accuracy_ci95"], strict=True)
+    versus = rows["mcnemar"].map(lambda test: test or {})
     return rows[CSV_COLUMNS].assign(
         best_params=rows["best_params"].map(params_text),
         n_seeds=rows["seeds"].map(len),
         ci95_low=low,
         ci95_high=high,
+        mcnemar_against=versus.map(lambda test: test.get("against")),
+        mcnemar_verdict=versus.map(lambda test: test.get("verdict")),
+        mcnemar_p_value=versus.map(lambda test: test.get("p_value")),
     )
 
 
@@ -90,7 +111,7 @@ def _report(results):
 
 
 def _headline(results):
-    """The title, a warning on a quick run, then the Pareto fronts in a sentence."""
+    """The title, a quick run's warning, the verdicts and the Pareto fronts."""
     rows = results["contenders"]
     fit, predict = (
         _and([rows[i]["title"] for i in front_order(rows, key)])
@@ -103,9 +124,41 @@ def _headline(results):
     return _blocks(
         f"# sknumpynet benchmark: {results['data']['name']}",
         quick,
-        f"**Frontier.** For their fit time, the most accurate are {fit}; for their "
-        f"prediction time, {predict} (the Pareto fronts of test accuracy against "
-        "time: no other contender is both faster and more accurate).",
+        _against_the_strongest_svm(results),
+        f"**Frontier.** On the Pareto front of mean test accuracy against fit "
+        f"time: {fit}; against prediction time: {predict} (no other contender "
+        "is both faster and more accurate on average).",
+    )
+
+
+def _against_the_strongest_svm(results):
+    """Which rows beat, tie with or lose to the strongest SVM, by McNemar's test."""
+    rows = results["contenders"]
+    reference = next(
+        (c for c in rows if c["name"] == results["mcnemar_reference"]), None
+    )
+    if reference is None:
+        return ""
+    groups = {"beats": [], "ties": [], "loses": []}
+    for c in rows:
+        if c["mcnemar"] is not None:
+            groups[c["mcnemar"]["verdict"]].append(
+                f"{c['title']} ({_p_text(c['mcnemar']['p_value'])})"
+            )
+    sentences = [
+        f"{lead}: {_and(names)}."
+        for lead, names in zip(
+            ("Beat it", "Tie with it", "Lose to it"), groups.values(), strict=True
+        )
+        if names
+    ]
+    return (
+        f"**Against the strongest SVM**, {reference['title']} "
+        f"({100 * reference['test_accuracy']:.2f} % of the test images). "
+        + " ".join(sentences)
+        + f" (Exact McNemar tests on the same {results['data']['n_test']} test "
+        "images, at p < 0.05; a row of several seeds takes its least favourable "
+        "seed's test.)"
     )
 
 
@@ -142,7 +195,7 @@ def _header(results):
 
 
 def _main_table(results):
-    """Every contender's accuracy and times, what they mean, and the close pairs."""
+    """Every contender's accuracy, test against the strongest SVM, and times."""
     rows, data, run = results["contenders"], results["data"], results["run"]
     by_name = {c["name"]: c for c in rows}
     gaps = [
@@ -151,26 +204,59 @@ def _main_table(results):
         for c in rows
         if (tuned := by_name.get(c["cv_shared_with"]))
     ]
+    reference = by_name.get(results["mcnemar_reference"])
     table = pd.DataFrame(_main_row(c, data, run["config"]) for c in rows)
+    versus = ""
+    if reference is not None:
+        versus = (
+            f"Against {reference['title']}: "
+            + MCNEMAR_RULE.format(n_test=data["n_test"])
+            + "."
+        )
+    else:
+        table = table.drop(columns=VERSUS_COLUMN)
     return _blocks(
         "## Accuracy and time",
         _markdown(table),
         f"Test accuracy: on the {data['n_test']} test images, the mean ± standard "
         "deviation over the seeds of a row with several (each seed a fit of its "
-        "own), with the 95 % Wilson interval of the test set's sampling. Fit: "
-        f"wall-clock seconds on all {data['n_train']} training images, mean over "
-        "the seeds; Fit CPU: CPU seconds of that fit, all threads together. "
-        f"Predict: {PREDICT_RULE.format(**run['config'])}, of the test images, by the "
+        "own), with the 95 % Wilson interval of the test set's sampling. "
+        f"{versus} Fit: wall-clock seconds on all {data['n_train']} training "
+        "images, mean over the seeds; Fit CPU: CPU seconds of that fit. Every fit "
+        "runs in a worker process of one BLAS thread, "
+        f"{run['side_by_side_processes']} side by side. Predict: "
+        f"{PREDICT_RULE.format(**run['config'])}, of the test images, by the "
         "fitted pipeline and, where the onnx extra is installed, by ONNX Runtime "
-        "on the pipeline converted by skl2onnx, with as many threads. Where: fits "
-        "in the main process use every BLAS thread, one at a time; one-core fits "
-        "(libsvm, liblinear) run in worker processes of one BLAS thread, side by "
-        f"side, {run['side_by_side_processes']} at a time. CV accuracy: the chosen "
-        "candidate's mean over the folds in the last round it reached, with that "
-        "round's size.",
+        "on the pipeline converted by skl2onnx, on one thread too. CV accuracy: "
+        "the chosen candidate's mean over the folds in the last round it reached, "
+        "with that round's size. Parameters: those the search chose, those of "
+        "the search named, or the row's own.",
         _list("Tuned minus defaults, in test accuracy", gaps),
-        _list("Closer than the seed-to-seed spread", list(_close_pairs(rows))),
     )
+
+
+VERSUS_COLUMN = "Against the strongest SVM"
+
+
+def _versus_text(c):
+    """The verdict of row `c` against the strongest SVM, with its p-value."""
+    if c["mcnemar"] is None:
+        return "(the strongest SVM)"
+    return f"{c['mcnemar']['verdict']} ({_p_text(c['mcnemar']['p_value'])})"
+
+
+def _p_text(p_value):
+    """``"p = 0.012"``, or ``"p < 0.001"`` below that."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def _parameters_text(c):
+    """The parameters of row `c`: chosen by its search, borrowed, or its own."""
+    if c["grid"]:
+        return params_text(c["best_params"])
+    if c["params_from"]:
+        return f"{params_text(c['best_params'])} (from {c['params_from']})"
+    return "as given"
 
 
 def _main_row(c, data, config):
@@ -190,28 +276,17 @@ def _main_row(c, data, config):
     low, high = c["test_accuracy_ci95"]
     return {
         "Contender": c["title"],
-        "Parameters": params_text(c["best_params"]) if c["grid"] else "as given",
+        "Parameters": _parameters_text(c),
         "CV accuracy": cv,
         "Test accuracy [95 % CI]": f"{_spread(c, 'test_accuracy', '.4f')} "
         f"[{low:.4f}, {high:.4f}]",
+        VERSUS_COLUMN: _versus_text(c),
         "Fit (s)": _spread(c, "fit_s", ".1f") + refit,
         "Fit CPU (s)": f"{c['fit_cpu_s']:.1f}",
         "Predict (s)": _predict_text(c["predict_s"], c["seeds"][0], config),
         "Predict, ONNX Runtime (s)": onnx,
         "Model": size,
-        "Where": "worker, 1 thread" if c["one_core"] else "main process",
     }
-
-
-def _close_pairs(rows):
-    """Pairs of rows whose mean test accuracies differ by less than a seed std."""
-    for a, b in combinations(rows, 2):
-        spread = max(a["test_accuracy_std"], b["test_accuracy_std"])
-        if (gap := abs(a["test_accuracy"] - b["test_accuracy"])) < spread:
-            yield (
-                f"{a['title']} and {b['title']} ({100 * gap:.2f} points apart, "
-                f"seed standard deviation up to {100 * spread:.2f})"
-            )
 
 
 def _tuning_rounds(results):
@@ -238,11 +313,31 @@ def _tuning_rounds(results):
     return _tables(
         "Tuning rounds",
         tables,
+        _deskewing_chosen(results),
         "Compute: the fits and scorings of the round added together, on all "
         "workers; the wall-clock time is about that divided by the number of "
         "workers. Each round's images are drawn from the same folds with the "
         "same seed for every contender.",
     )
+
+
+def _deskewing_chosen(results):
+    """Which searches chose deskewed pixels and which kept raw ones."""
+    searched = [c for c in results["contenders"] if c["grid"] and "deskew" in c["grid"]]
+    chose = {True: [], False: []}
+    for c in searched:
+        chose[c["best_params"].get("deskew", "passthrough") != "passthrough"].append(
+            c["title"]
+        )
+    parts = [
+        f"{what} {_and(titles)}"
+        for what, titles in (
+            ("deskewed pixels for", chose[True]),
+            ("raw pixels for", chose[False]),
+        )
+        if titles
+    ]
+    return f"**Deskewing**: the searches chose {' and '.join(parts)}." if parts else ""
 
 
 def _replication(results):
@@ -269,9 +364,7 @@ def _scaling(results):
     """Each scaling study's fit time, prediction time and accuracy by size."""
     config = results["run"]["config"]
     tables = {
-        f"**{s['contender']}** (its tuned parameters): fit time grows as "
-        f"n_train^**{s['fit_loglog_slope']:.2f}** (least-squares slope of "
-        "log fit time against log n_train).": pd.DataFrame(
+        f"**{s['contender']}** (its tuned parameters){_growth_text(s)}.": pd.DataFrame(
             {
                 "n_train": p["n_train"],
                 "Fit (s)": f"{p['fit_s']:.2f}",
@@ -287,10 +380,21 @@ def _scaling(results):
     return _tables(
         "Scaling with the number of training images",
         tables,
+        "",
         "Each size is a stratified random subset of the training set, fitted once "
         "in this study, every size alike. Predict: "
         f"{PREDICT_RULE.format(**config)}, of the same stratified subset of the "
         "test set, which also gives the accuracy.",
+    )
+
+
+def _growth_text(study):
+    """How the study's fit time grows, where its fits are long enough to say."""
+    if study["fit_loglog_slope"] is None:
+        return ""
+    return (
+        f": fit time grows as n_train^**{study['fit_loglog_slope']:.2f}** "
+        "(least-squares slope of log fit time against log n_train)"
     )
 
 
@@ -299,7 +403,8 @@ def _learning_curve(results):
     curve = results["learning_curve"]
     if curve is None:
         return ""
-    history = pd.DataFrame(curve["history"]).iloc[[0, curve["best_epoch"] - 1, -1]]
+    epochs = {0, curve["best_epoch"] - 1, len(curve["history"]) - 1}
+    history = pd.DataFrame(curve["history"]).iloc[sorted(epochs)]
     columns = ["epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"]
     return _blocks(
         "## Learning curve of the tuned SigmoidMLPClassifier",
@@ -342,7 +447,12 @@ def _grids(results):
     text = ["## What was tuned", ""]
     for c in results["contenders"]:
         grid = json.dumps(c["grid"], default=_json_default)
-        grid = f"Grid: `{grid}`" if c["grid"] else "Not tuned."
+        if c["grid"]:
+            grid = f"Grid: `{grid}`"
+        elif c["params_from"]:
+            grid = f"Not tuned: the parameters {c['params_from']}'s search chose."
+        else:
+            grid = "Not tuned."
         text.append(f"- **{c['title']}** (`{c['name']}`): {c['note']} {grid}")
         if c["fit_warnings"]:
             text.append(f"  Warnings of the fits: {'; '.join(c['fit_warnings'])}")
@@ -354,10 +464,10 @@ def _blocks(*blocks):
     return "\n\n".join(block for block in blocks if block)
 
 
-def _tables(heading, tables, footnote):
-    """A section of `tables` under their intros, then `footnote`; "" without tables."""
+def _tables(heading, tables, *footnotes):
+    """A section of `tables` under their intros, then `footnotes`; "" without tables."""
     items = [f"{intro}\n\n{_markdown(table)}" for intro, table in tables.items()]
-    return _blocks(f"## {heading}", *items, footnote) if items else ""
+    return _blocks(f"## {heading}", *items, *footnotes) if items else ""
 
 
 def _markdown(table):

@@ -1,25 +1,31 @@
 """The run: its configuration, the order of its steps, and what it records."""
 
-import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from functools import partial
 
 import joblib
 import numpy as np
 from scipy.stats import binomtest
 from sklearn.base import clone
 from sklearn.metrics import confusion_matrix
-from sklearn.model_selection import ParameterGrid, ParameterSampler, StratifiedKFold
+from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from ._contenders import make_contenders, params_text, pipeline_key, step_params
+from ._contenders import (
+    borrowed_params,
+    make_contenders,
+    params_text,
+    pipeline_key,
+    step_params,
+)
 from ._data import load_benchmark_data, stratified_subset
 from ._environment import describe_environment, search_backend
-from ._measure import Job, PredictionTiming, fit_and_predict, learning_curve, run_jobs
-from ._stats import loglog_slope
+from ._measure import LEARNING_CURVE, Job, PredictionTiming, run_jobs
+from ._stats import least_favourable, loglog_slope, mcnemar_test
 from ._tuning import FACTOR, halving_schedule, shared_cv, tune
+
+SCHEMA_VERSION = 3
 
 
 @dataclass
@@ -50,9 +56,13 @@ class Config:
 
 # The sizes of --quick, which the options given override.
 QUICK = dict(
-    n_train=3_000, n_test=2_000, cv_subset=1_800, scaling_sizes=(300, 1_000, 3_000),
-    scaling_test_size=500, validation_size=500,
-)  # fmt: skip
+    n_train=3_000,
+    n_test=2_000,
+    cv_subset=1_800,
+    scaling_sizes=(300, 1_000, 3_000),
+    scaling_test_size=500,
+    validation_size=500,
+)
 
 
 def run_benchmark(config, progress, command):
@@ -61,250 +71,260 @@ def run_benchmark(config, progress, command):
     With ``config.blas_threads`` set, every BLAS library of this process is
     limited to that many threads for the whole run. `command`, the command line
     that started it, is recorded with ``run``, ``environment``, ``data``,
-    ``contenders`` (one row each), ``learning_curve`` and ``scaling``.
+    ``contenders`` (one row each, with the McNemar test against the strongest
+    SVM), ``learning_curve`` and ``scaling``.
     """
     started = datetime.now(timezone.utc)
     with threadpool_limits(limits=config.blas_threads, user_api="blas"):
         progress.step(f"load {config.dataset}")
         data = load_benchmark_data(
-            config.dataset, n_train=config.n_train, n_test=config.n_test,
-            seed=config.seed, data_home=config.data_home,
-        )  # fmt: skip
+            config.dataset,
+            n_train=config.n_train,
+            n_test=config.n_test,
+            seed=config.seed,
+            data_home=config.data_home,
+        )
         progress.note(
             f"{len(data.y_train)} training and {len(data.y_test)} test images of "
             f"{data.X_train.shape[1]} pixels ({data.source})"
         )
         plan = _Plan(data, config)
-        plan.run(progress, 1)  # the calibration
+        progress.plan(len(plan.tuned) + 1)
         with search_backend(
             config.backend, config.n_jobs, config.scheduler_address
         ) as backend:
-            plan.run(progress, len(plan.tuned))
-        plan.run(progress)
+            for contender in plan.tuned:
+                plan.tune(contender, progress)
+        jobs = plan.measure(progress)
         progress.end_step()
     run = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": progress.elapsed(), "main_process_cpu_s": time.process_time(),
-        "command": command, "config": asdict(config), "search_backend": backend,
-        "side_by_side_processes": plan.n_processes, "steps": list(progress.finished),
-    }  # fmt: skip
-    tuned = {c.name: (c, plan.searches[c.name]) for c in plan.tuned}
-    rows = [_row(c, tuned, plan.rows[c.name], data.y_test) for c in plan.contenders]
+        "duration_s": progress.elapsed(),
+        "main_process_cpu_s": time.process_time(),
+        "command": command,
+        "config": asdict(config),
+        "search_backend": backend,
+        "side_by_side_processes": plan.n_processes,
+        "steps": list(progress.finished),
+    }
+    rows = [plan.row(c, jobs.rows[c.name]) for c in plan.contenders]
+    reference = _strongest_svm(plan.contenders, rows)
+    for row in rows:
+        row["mcnemar"] = _versus(row["name"], jobs.rows, reference, data.y_test)
     return {
-        "schema_version": 2, "run": run, "environment": describe_environment(),
-        "data": plan.data_record, "contenders": rows, "learning_curve": plan.curve,
-        "scaling": [_scaling(name, jobs) for name, jobs in plan.scaling.items()],
-    }  # fmt: skip
+        "schema_version": SCHEMA_VERSION,
+        "run": run,
+        "environment": describe_environment(),
+        "data": plan.data_record,
+        "contenders": rows,
+        "mcnemar_reference": reference and reference["name"],
+        "learning_curve": jobs.curve and jobs.curve.measured,
+        "scaling": [
+            _scaling(name, scaling, meaningful=not config.quick)
+            for name, scaling in jobs.scaling.items()
+        ],
+    }
+
+
+@dataclass
+class _Jobs:
+    """The jobs of a run: each row's seeds, its scaling study, the learning curve."""
+
+    rows: dict = field(default_factory=dict)
+    scaling: dict = field(default_factory=dict)
+    curve: Job | None = None
+    unique: dict = field(default_factory=dict)
+
+    def add_row_job(self, job):
+        """Add the job of a row's seed, or the identical job made before."""
+        name = job.contender
+        job = self.unique.setdefault(pipeline_key(job.pipeline), job)
+        self.rows.setdefault(name, []).append(job)
+
+    def in_order(self):
+        """Every job to run once: the rows', the learning curve, then the studies.
+
+        The studies' sizes come largest first, so that the small fits fill in
+        while the last long ones end.
+        """
+        studies = sorted(
+            (job for jobs in self.scaling.values() for job in jobs),
+            key=lambda job: -job.n_train,
+        )
+        curve = [self.curve] if self.curve else []
+        return [*self.unique.values(), *curve, *studies]
 
 
 class _Plan:
-    """The steps after the loading, each with its title, estimated seconds and action.
-
-    The estimates are functions, called again before each step: the calibration
-    and the tunings change them.
-    """
+    """The contenders of a run, their tuning folds, searches and measurements."""
 
     def __init__(self, data, config):
         self.data, self.config = data, config
         rows = stratified_subset(data.y_train, config.cv_subset, config.seed)
         X_cv, y_cv = data.X_train[rows], data.y_train[rows]
         folds = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
-        self.cv = X_cv, y_cv, list(folds.split(X_cv, y_cv))
+        self.X_cv, self.y_cv = X_cv, y_cv
+        self.folds = list(folds.split(X_cv, y_cv))
         self.schedule = halving_schedule(len(y_cv))
         gamma_scale = float(1 / (X_cv.shape[1] * X_cv.var()))
         self.data_record = {
-            "name": data.name, "source": data.source, "n_train": len(data.y_train),
-            "n_test": len(data.y_test), "n_features": int(data.X_train.shape[1]),
-            "class_names": data.class_names, "cv_subset": len(y_cv),
-            "cv_folds": config.cv_folds, "halving_factor": FACTOR,
-            "halving_schedule": self.schedule, "gamma_scale": gamma_scale,
-        }  # fmt: skip
+            "name": data.name,
+            "source": data.source,
+            "n_train": len(data.y_train),
+            "n_test": len(data.y_test),
+            "n_features": int(data.X_train.shape[1]),
+            "image_shape": list(data.image_shape),
+            "class_names": data.class_names,
+            "cv_subset": len(y_cv),
+            "cv_folds": config.cv_folds,
+            "halving_factor": FACTOR,
+            "halving_schedule": self.schedule,
+            "gamma_scale": gamma_scale,
+        }
         contenders = make_contenders(
-            gamma_scale=gamma_scale, seed=config.seed, dataset=config.dataset
+            gamma_scale=gamma_scale,
+            seed=config.seed,
+            dataset=config.dataset,
+            image_shape=data.image_shape,
         )
         wanted = config.contenders  # all when empty
         self.contenders = [c for c in contenders if not wanted or c.name in wanted]
         self.tuned = [c for c in self.contenders if c.grid is not None]
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
-        self.side_by_side = f"one-core fits, {self.n_processes} at a time"
-        # (n_fit, fit_s, n_predict, predict_s, growth) of one measurement each.
-        self.costs = {c.name: (1, math.nan, 1, math.nan, 1) for c in self.contenders}
-        self.searches, self.curve, self.n_done = {}, None, 0
-        self._make_jobs()
-        self.steps = self._steps()
+        self.searches = {}
 
-    def run(self, progress, n_steps=None):
-        """Run the next `n_steps` steps (default: all left), estimating before each."""
-        for title, _, action in self.steps[self.n_done :][:n_steps]:
-            progress.plan([estimate() for _, estimate, _ in self.steps[self.n_done :]])
-            progress.step(title)
-            action(progress)
-            self.n_done += 1
-
-    def _steps(self):
-        """``(title, estimated seconds, action)`` of every step, in order.
-
-        Small timed fits give the time left; the tunings run on the joblib
-        backend chosen; then each row is fitted and tested once per seed, the
-        tuned SigmoidMLP learns once more watching held-out images, and the
-        scaling contenders are fitted on subsets of growing size; one-core fits
-        last, side by side (see ``_measure``).
-        """
-        here = [c for c in self.contenders if not c.one_core]
+    def tune(self, contender, progress):
+        """Tune `contender` on the joblib backend in use, as a step of its own."""
         rounds = ", ".join(map(str, self.schedule))
-        n_fit = len(self.data.y_train) - self.n_validation
-        calibration = "time small fits of each contender, to estimate the time left"
-        steps = [(calibration, lambda: math.nan, self._calibrate)]
-        steps += [
-            (f"{c.name}: successive halving, rounds of {rounds} images",
-             partial(self._tuning_s, c), partial(self._tune, c))
-            for c in self.tuned
-        ]  # fmt: skip
-        steps += [self._fits(self._step(c, "fits on the training set")) for c in here]
-        steps += [
-            (f"{c.name}: learning curve, {self.n_validation} images held out",
-             partial(self._seconds, c.name, n_fit, self.n_validation),
-             partial(self._learning_curve, c.name))
-            for c in here if c.learning_curve
-        ]  # fmt: skip
-        scaled = [c for c in here if c.name in self.scaling]
-        steps += [self._fits(self._step(c, "scaling study")) for c in scaled]
-        if len(here) < len(self.contenders):
-            steps.append(self._fits(self.side_by_side))
-        return steps
-
-    def _step(self, contender, what):
-        """The title of the step that makes `contender`'s fits of `what`."""
-        return self.side_by_side if contender.one_core else f"{contender.name}: {what}"
-
-    def _fits(self, title):
-        """The step that measures the jobs of `title`."""
-        return title, partial(self._fits_s, title), partial(self._run_jobs, title)
-
-    def _fits_s(self, title):
-        """Estimated seconds of the jobs of `title`, each job's noted on it."""
-        jobs = [job for job in self.jobs if job.step == title]
-        for job in jobs:
-            job.estimate_s = self._seconds(job.contender, job.n_train, job.n_test)
-        seconds = [job.estimate_s for job in jobs]
-        if title == self.side_by_side:  # the cores share these fits
-            return max(max(seconds), sum(seconds) / self.n_processes)
-        return sum(seconds)
-
-    def _run_jobs(self, title, progress):
-        """Measure the jobs of `title`, which an identical row may have left empty."""
-        jobs = [job for job in self.jobs if job.step == title]
-        if not jobs:
-            progress.note("its fits are those of an identical row, made before")
-        config = self.config
-        timing = PredictionTiming(config.predict_repeats, config.predict_budget_s)
-        run_jobs(
-            jobs, self.data, timing, n_processes=self.n_processes, progress=progress
+        progress.step(
+            f"{contender.name}: successive halving, rounds of {rounds} images"
         )
-
-    def _calibrate(self, progress):
-        """Time small fits of each contender and of two candidates of its grid.
-
-        The candidates of a grid can differ in cost many times over.
-        """
-        data, seed = self.data, self.config.seed
-        n, m = min(2_000, len(data.y_train) // 4), min(500, len(data.y_test))
-        for c in self.contenders:
-            sampled = ParameterSampler(c.grid, 2, random_state=seed) if c.grid else []
-            timed = [
-                fit_and_predict(
-                    clone(c.pipeline).set_params(**params), data.X_train[:n],
-                    data.y_train[:n], data.X_test[:m], PredictionTiming(1, math.inf),
-                )
-                for params in [{}, *sampled]
-            ]  # fmt: skip
-            fit_s = np.mean([t["fit_s"] for t in timed])
-            predict_s = np.mean([t["predict_s"] for t in timed])
-            self.costs[c.name] = n, fit_s, m, predict_s, c.fit_growth
-
-    def _tune(self, contender, progress):
-        """Tune `contender`; the fits after use its best parameters, and their cost."""
-        search = tune(contender, *self.cv, seed=self.config.seed)
+        search = tune(
+            contender, self.X_cv, self.y_cv, self.folds, seed=self.config.seed
+        )
         self.searches[contender.name] = search
-        params, top = search["best_params"], search["rounds"][-1]
-        best = next(c for c in search["candidates"][::-1] if c["params"] == params)
-        n_fit = top["n_train_per_fold"]
-        self.costs[contender.name] = (
-            n_fit, best["mean_fit_s"], top["n_images"] - n_fit, best["mean_score_s"],
-            contender.fit_growth,
-        )  # fmt: skip
-        self._make_jobs()
         for r in search["rounds"]:
             progress.note(
                 f"round {r['round']}: {r['n_candidates']} candidate(s) on "
                 f"{r['n_images']} images, best CV accuracy {r['best_cv']:.4f}"
             )
-        progress.note(f"best: {params_text(params)}")
+        progress.note(f"best: {params_text(search['best_params'])}")
 
-    def _tuning_s(self, contender):
-        """Estimated seconds of the rounds of `contender`'s search, on every fold."""
-        n_candidates, k = len(ParameterGrid(contender.grid)), self.config.cv_folds
-        seconds = sum(
-            math.ceil(n_candidates / FACTOR**r) * k
-            * self._seconds(contender.name, n * (k - 1) / k, n / k)
-            for r, n in enumerate(self.schedule)
-        )  # fmt: skip
-        return seconds / self.n_processes
-
-    def _seconds(self, name, n_fit, n_predict):
-        """Seconds to fit and predict, scaled from the cost measured.
-
-        The fit grows as ``n**growth``, a prediction as the number of images
-        times ``n**(growth - 1)`` (a kernel machine compares each image with a
-        number of support vectors that grows with ``n``).
-        """
-        n, fit_s, m, predict_s, growth = self.costs[name]
-        ratio = n_fit / n
-        return fit_s * ratio**growth + predict_s * n_predict / m * ratio ** (growth - 1)
-
-    def _learning_curve(self, name, progress):
-        """Train the row's pipeline once more, watching held-out images."""
-        self.curve = learning_curve(
-            clone(self.rows[name][0].pipeline), self.data,
-            n_validation=self.n_validation, seed=self.config.seed,
-        )  # fmt: skip
-        progress.note(
-            f"best validation accuracy {self.curve['best_val_accuracy']:.4f} "
-            f"after epoch {self.curve['best_epoch']}"
+    def measure(self, progress):
+        """Make and run every fit with the best parameters known, as one step."""
+        jobs = self._jobs()
+        ordered = jobs.in_order()
+        progress.step(
+            f"{len(ordered)} fits (each row's seeds, the learning curve, the scaling "
+            f"study), {self.n_processes} at a time, one BLAS thread each"
         )
+        config = self.config
+        run_jobs(
+            ordered,
+            self.data,
+            PredictionTiming(config.predict_repeats, config.predict_budget_s),
+            n_processes=self.n_processes,
+            progress=progress,
+        )
+        return jobs
 
-    def _make_jobs(self):
-        """Every fit to measure with the best parameters known, identical ones once.
+    def params(self, contender):
+        """The parameters `contender`'s row is fitted with: chosen, borrowed or none."""
+        if contender.name in self.searches:
+            return self.searches[contender.name]["best_params"]
+        lender = self.searches.get(contender.params_from)
+        if lender is None:
+            return {}
+        return borrowed_params(contender.pipeline, lender["best_params"])
 
-        ``rows[name]`` holds the jobs of a row's seeds, ``scaling[name]`` those of
-        its scaling study; each job names its step.
-        """
+    def _jobs(self):
+        """Every fit to measure, identical ones once (see :class:`_Jobs`)."""
         config, y_train, y_test = self.config, self.data.y_train, self.data.y_test
-        n_train, n_test = len(y_train), len(y_test)
+        n_train = len(y_train)
         test_rows = stratified_subset(y_test, config.scaling_test_size, config.seed)
-        n_scaling_test = min(config.scaling_test_size, n_test)
+        n_scaling_test = min(config.scaling_test_size, len(y_test))
         sizes = sorted({n for n in config.scaling_sizes if n <= n_train})
-        self.rows, self.scaling, unique = {}, {}, {}
+        jobs = _Jobs()
         for c in self.contenders:
-            params = self.searches.get(c.name, {}).get("best_params", {})
-            pipeline = clone(c.pipeline).set_params(**params)
-            step = self._step(c, "fits on the training set")
-            self.rows[c.name] = []
+            pipeline = clone(c.pipeline).set_params(**self.params(c))
             for seed in range(config.seed, config.seed + c.n_seeds):
                 seeded = _with_seed(clone(pipeline), seed)
-                job = Job(c.name, step, seeded, c.one_core, n_train, n_test, seed=seed)
-                self.rows[c.name].append(unique.setdefault(pipeline_key(seeded), job))
+                jobs.add_row_job(Job(c.name, seeded, n_train, len(y_test), seed=seed))
             if c.scaling and len(sizes) > 1:
-                step = self._step(c, "scaling study")
-                self.scaling[c.name] = [
-                    Job(c.name, step, clone(pipeline), c.one_core, n, n_scaling_test,
+                jobs.scaling[c.name] = [
+                    Job(
+                        c.name,
+                        clone(pipeline),
+                        n,
+                        n_scaling_test,
                         train_rows=stratified_subset(y_train, n, config.seed),
-                        test_rows=test_rows)
+                        test_rows=test_rows,
+                    )
                     for n in sizes
-                ]  # fmt: skip
-        self.jobs = [*unique.values(), *(j for js in self.scaling.values() for j in js)]
+                ]
+            if c.learning_curve:
+                jobs.curve = Job(
+                    c.name,
+                    clone(pipeline),
+                    n_train - self.n_validation,
+                    self.n_validation,
+                    seed=config.seed,
+                    kind=LEARNING_CURVE,
+                )
+        return jobs
+
+    def row(self, contender, jobs):
+        """The contender's row of the results: tuning, seeds and test figures."""
+        if contender.name in self.searches:
+            search = self.searches[contender.name]
+        else:
+            tuned = {c.name: (c, self.searches[c.name]) for c in self.tuned}
+            search = {"best_params": self.params(contender), "n_candidates": 1}
+            search |= {"search_s": None, **shared_cv(contender, tuned)}
+        y_test = self.data.y_test
+        keys = ("accuracy", "fit_s", "fit_cpu_s", "predict_s", "predict_s_runs")
+        seeds = [
+            {"seed": job.seed} | {k: job.measured[k] for k in keys} for job in jobs
+        ]
+        accuracies, fit_s = ([s[k] for s in seeds] for k in ("accuracy", "fit_s"))
+        n_test, mean = len(y_test), float(np.mean(accuracies))
+        interval = binomtest(round(mean * n_test), n_test).proportion_ci(
+            method="wilson"
+        )
+        shared = {job.contender for job in jobs} - {contender.name}
+        first = jobs[0].measured
+        return {
+            "name": contender.name,
+            "title": contender.title,
+            "note": contender.note,
+            "grid": contender.grid,
+            "params_from": contender.params_from if search["best_params"] else None,
+            "svm": contender.svm,
+            "params": step_params(jobs[0].pipeline),
+            "rounds": [],
+            "candidates": [],
+            "cv_shared_with": None,
+            **search,
+            "refit_shared_with": shared.pop() if shared else None,
+            "seeds": seeds,
+            "test_accuracy": mean,
+            "test_accuracy_std": _std(accuracies),
+            "test_accuracy_ci95": [float(interval.low), float(interval.high)],
+            "fit_s": float(np.mean(fit_s)),
+            "fit_s_std": _std(fit_s),
+            "fit_cpu_s": float(np.mean([s["fit_cpu_s"] for s in seeds])),
+            "predict_s": float(np.mean([s["predict_s"] for s in seeds])),
+            **{k: first[k] for k in ("predict_onnx_s", "onnx_agreement", "onnx_note")},
+            "n_test": n_test,
+            "model_bytes": first["model_bytes"],
+            "n_iter": first["n_iter"],
+            "fit_warnings": sorted(
+                {w for job in jobs for w in job.measured["fit_warnings"]}
+            ),
+            "confusion_matrix": confusion_matrix(y_test, first["y_pred"]).tolist(),
+        }
 
 
 def _with_seed(pipeline, seed):
@@ -314,48 +334,69 @@ def _with_seed(pipeline, seed):
     return pipeline.set_params(**seeds)
 
 
-def _row(contender, tuned, jobs, y_test):
-    """The contender's row of the results: tuning, seeds and test figures."""
-    if contender.name in tuned:
-        search = tuned[contender.name][1]
-    else:
-        search = {"best_params": {}, "n_candidates": 1, "search_s": None}
-        search |= shared_cv(contender, tuned)
-    keys = ("accuracy", "fit_s", "fit_cpu_s", "predict_s", "predict_s_runs")
-    seeds = [{"seed": job.seed} | {k: job.measured[k] for k in keys} for job in jobs]
-    accuracies, fit_s = ([s[k] for s in seeds] for k in ("accuracy", "fit_s"))
-    n_test, mean = len(y_test), float(np.mean(accuracies))
-    interval = binomtest(round(mean * n_test), n_test).proportion_ci(method="wilson")
-    shared = {job.contender for job in jobs} - {contender.name}
-    first = jobs[0].measured
+def _strongest_svm(contenders, rows):
+    """The row of the SVM most accurate on the test set, None without SVMs.
+
+    Every row is tested against it: the strongest baseline a practitioner
+    would build.
+    """
+    svms = [row for c, row in zip(contenders, rows, strict=True) if c.svm]
+    return max(svms, key=lambda row: row["test_accuracy"], default=None)
+
+
+def _versus(name, row_jobs, reference, y_test):
+    """Row `name`'s exact McNemar test against the `reference` row, seed by seed.
+
+    `row_jobs` maps each row's name to the jobs of its seeds. The verdict and
+    its p-value are those of the least favourable seed; the discordant counts
+    of each seed are kept, not its predictions. None for the reference itself,
+    or without one.
+    """
+    if reference is None or name == reference["name"]:
+        return None
+    # The reference's first seed: its predictions, as its confusion matrix.
+    reference_pred = row_jobs[reference["name"]][0].measured["y_pred"]
+    jobs = row_jobs[name]
+    tests = [
+        mcnemar_test(y_test, job.measured["y_pred"], reference_pred) for job in jobs
+    ]
+    weakest = least_favourable(tests)
     return {
-        "name": contender.name, "title": contender.title, "note": contender.note,
-        "grid": contender.grid, "params": step_params(jobs[0].pipeline),
-        "rounds": [], "candidates": [], "cv_shared_with": None, **search,
-        "one_core": contender.one_core,
-        "refit_shared_with": shared.pop() if shared else None, "seeds": seeds,
-        "test_accuracy": mean, "test_accuracy_std": _std(accuracies),
-        "test_accuracy_ci95": [float(interval.low), float(interval.high)],
-        "fit_s": float(np.mean(fit_s)), "fit_s_std": _std(fit_s),
-        "fit_cpu_s": float(np.mean([s["fit_cpu_s"] for s in seeds])),
-        "predict_s": float(np.mean([s["predict_s"] for s in seeds])),
-        **{k: first[k] for k in ("predict_onnx_s", "onnx_agreement", "onnx_note")},
-        "n_test": n_test, "model_bytes": first["model_bytes"],
-        "n_iter": first["n_iter"],
-        "fit_warnings": sorted({w for j in jobs for w in j.measured["fit_warnings"]}),
-        "confusion_matrix": confusion_matrix(y_test, first["y_pred"]).tolist(),
-    }  # fmt: skip
+        "against": reference["name"],
+        "verdict": weakest.verdict,
+        "p_value": weakest.p_value,
+        "seeds": [
+            {
+                "seed": job.seed,
+                "only_this": test.only_first,
+                "only_reference": test.only_second,
+                "p_value": test.p_value,
+            }
+            for job, test in zip(jobs, tests, strict=True)
+        ],
+    }
 
 
-def _scaling(name, jobs):
-    """The scaling study of `name`: a point per training-set size, the log-log slope."""
+def _scaling(name, jobs, *, meaningful):
+    """The scaling study of `name`: a point per training-set size, and the slope.
+
+    The log-log slope of fit time is None unless `meaningful`: the fits of a
+    quick run are too short for their growth to show.
+    """
     keys = ("fit_s", "predict_s", "predict_s_runs", "accuracy")
     points = [{"n_train": j.n_train} | {k: j.measured[k] for k in keys} for j in jobs]
-    slope = loglog_slope([p["n_train"] for p in points], [p["fit_s"] for p in points])
+    slope = None
+    if meaningful:
+        slope = loglog_slope(
+            [p["n_train"] for p in points], [p["fit_s"] for p in points]
+        )
     return {
-        "contender": name, "params": step_params(jobs[0].pipeline),
-        "n_test": jobs[0].n_test, "points": points, "fit_loglog_slope": slope,
-    }  # fmt: skip
+        "contender": name,
+        "params": step_params(jobs[0].pipeline),
+        "n_test": jobs[0].n_test,
+        "points": points,
+        "fit_loglog_slope": slope,
+    }
 
 
 def _std(values):
