@@ -1,73 +1,162 @@
-"""Command line: ``sknumpynet-bench``, or ``python -m sknumpynet.benchmarks``."""
+"""Command line: ``sknumpynet-bench``, or ``python -m sknumpynet.benchmarks``.
+
+The modules that run the benchmark import the ``bench`` extra's libraries, so
+they are imported after the arguments are parsed: ``--help`` needs none of
+them, and a run without them stops with one line that says what to install.
+"""
 
 import argparse
 import shlex
 import sys
+from importlib import metadata
 
 from ..datasets import DataFileError, DatasetNotFoundError
 from ._contenders import CONTENDER_NAMES
 from ._data import DATASETS
 from ._progress import Progress
-from ._report import write_outputs
-from ._run import QUICK, Config, run_benchmark
 
+EXTRA = 'pip install "sknumpynet[bench]"'
 DESCRIPTION = """\
 How does a sigmoid network trained by SGD compare with an SVM on MNIST, each
 tuned fairly? Every contender is tuned by successive halving on the same folds,
-fitted on the whole training set and tested on the test set; then fit time,
-prediction time and accuracy are measured against the training-set size. Writes
-results.json, results.csv, report.md and PNG plots to --output; progress, with
-the time left, goes to stderr. docs/benchmarks.md says how long a run takes.
+fitted on the whole training set and tested on the test set, each network with
+three seeds, each row tested against the strongest SVM by an exact McNemar
+test; then fit time, prediction time and accuracy are measured against the
+training-set size. Writes results.json, results.csv, report.md and PNG plots to
+--output; progress goes to stderr. Needs the bench extra: {extra}.
 """
 
 
 def _parser():
     """The argument parser of sknumpynet-bench."""
     parser = argparse.ArgumentParser(
-        prog="sknumpynet-bench", description=DESCRIPTION,
+        prog="sknumpynet-bench",
+        description=DESCRIPTION.format(extra=EXTRA),
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
-    add = parser.add_argument
-    # fmt: off
-    add("--dataset", choices=DATASETS, default="mnist",
-        help="Data set; digits (scikit-learn's 8x8 digits) needs no download.")
-    add("--quick", action="store_true",
-        help="Small subsets (3,000 training and 2,000 test images); every step runs.")
-    add("--output", default="sknumpynet-bench-results", metavar="DIR",
-        help="Folder of the results and report (default: ./%(default)s).")
-    add("--seed", type=int, default=0,
-        help="Seed of the subsets, folds and estimators; more seeds add 1 each.")
-    add("--n-jobs", type=int, default=-1,
-        help="Parallel jobs of the tuning and of the one-core fits (default: all).")
-    add("--backend", default="loky",
-        help="joblib backend of the tuning: loky (default), threading, dask...")
-    add("--scheduler-address", metavar="ADDRESS",
-        help="With --backend dask: the scheduler (default: a local one, closed after).")
-    add("--contenders", type=_names, default=(), metavar="NAMES",
-        help=f"Comma-separated subset of {', '.join(CONTENDER_NAMES)} (default: all).")
-    add("--blas-threads", type=_positive(int), metavar="T",
-        help="Limit BLAS to T threads in the main process (default: no limit).")
-    add("--data-home", metavar="DIR",
-        help="Data folder of sknumpynet.datasets (default: scikit-learn's).")
-    add("--no-plots", action="store_true", help="Do not draw the PNG plots.")
+    )
+    parser.add_argument(
+        "--dataset",
+        choices=DATASETS,
+        default="mnist",
+        help="Data set; digits (scikit-learn's 8x8 digits) needs no download.",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="Small subsets (3,000 training and 2,000 test images); every step runs.",
+    )
+    parser.add_argument(
+        "--output",
+        default="sknumpynet-bench-results",
+        metavar="DIR",
+        help="Folder of the results and report (default: ./%(default)s).",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="Seed of the subsets, folds and estimators; more seeds add 1 each.",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=-1,
+        help="Parallel jobs of the tuning and of the fits (default: all cores).",
+    )
+    parser.add_argument(
+        "--backend",
+        default="loky",
+        help="joblib backend of the tuning: loky (default), threading, dask...",
+    )
+    parser.add_argument(
+        "--scheduler-address",
+        metavar="ADDRESS",
+        help="With --backend dask: the scheduler (default: a local one, closed after).",
+    )
+    parser.add_argument(
+        "--contenders",
+        type=_names,
+        default=(),
+        metavar="NAMES",
+        help=f"Comma-separated subset of {', '.join(CONTENDER_NAMES)} (default: all).",
+    )
+    parser.add_argument(
+        "--blas-threads",
+        type=_positive(int),
+        metavar="T",
+        help="Limit BLAS to T threads in the main process (default: no limit).",
+    )
+    parser.add_argument(
+        "--data-home",
+        metavar="DIR",
+        help="Data folder of sknumpynet.datasets (default: scikit-learn's).",
+    )
+    parser.add_argument(
+        "--no-plots", action="store_true", help="Do not draw the PNG plots."
+    )
+    _add_sizes(parser)
+    return parser
+
+
+def _add_sizes(parser):
+    """The options of the sizes of a run, whose defaults depend on --quick."""
     sizes = parser.add_argument_group(
         "sizes", "Defaults depend on --quick; report.md gives the values used."
-    ).add_argument
-    sizes("--cv-subset", type=_positive(int), metavar="N",
-          help="Training images of the tuning (full run: 30006).")
-    sizes("--cv-folds", type=_positive(int), metavar="K",
-          help="Folds of the tuning (default: 3).")
-    sizes("--scaling-sizes", type=_sizes, metavar="N,N,...",
-          help="Training-set sizes of the scaling study (full run: 1000,...,20000).")
-    sizes("--scaling-test-size", type=_positive(int), metavar="N",
-          help="Test images predicted in the scaling study (full run: 2000).")
-    sizes("--predict-repeats", type=_positive(int), metavar="R",
-          help="Most predictions timed per model (default: 3).")
-    sizes("--predict-budget", type=_positive(float), metavar="SECONDS",
-          dest="predict_budget_s",
-          help="Time no more predictions of a model after SECONDS (default: 30).")
-    # fmt: on
-    return parser
+    )
+    sizes.add_argument(
+        "--cv-subset",
+        type=_positive(int),
+        metavar="N",
+        help="Training images of the tuning (full run: 30006).",
+    )
+    sizes.add_argument(
+        "--cv-folds",
+        type=_positive(int),
+        metavar="K",
+        help="Folds of the tuning (default: 3).",
+    )
+    sizes.add_argument(
+        "--scaling-sizes",
+        type=_sizes,
+        metavar="N,N,...",
+        help="Training-set sizes of the scaling study (full run: 1000,...,20000).",
+    )
+    sizes.add_argument(
+        "--scaling-test-size",
+        type=_positive(int),
+        metavar="N",
+        help="Test images predicted in the scaling study (full run: 2000).",
+    )
+    sizes.add_argument(
+        "--predict-repeats",
+        type=_positive(int),
+        metavar="R",
+        help="Most predictions timed per model (default: 3).",
+    )
+    sizes.add_argument(
+        "--predict-budget",
+        type=_positive(float),
+        metavar="SECONDS",
+        dest="predict_budget_s",
+        help="Time no more predictions of a model after SECONDS (default: 30).",
+    )
+
+
+def _epilog():
+    """Where the installed package's documentation is, if its metadata says."""
+    try:
+        urls = metadata.metadata("sknumpynet").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation":
+            return (
+                "The documentation's Benchmarks page says what each step measures "
+                f"and how long a full run takes: {url.strip()}"
+            )
+    return None
 
 
 def main(argv=None):
@@ -81,14 +170,27 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success, 1 if the data set could not be loaded (the reason and
-        the fix are printed on stderr).
+        0 on success; 1 if a library of the ``bench`` extra is missing or the
+        data set could not be loaded (the reason and the fix are printed on
+        stderr).
     """
     argv = sys.argv[1:] if argv is None else argv
     parser = _parser()
     args = vars(parser.parse_args(argv))
     if args["scheduler_address"] and args["backend"] != "dask":
         parser.error("--scheduler-address needs --backend dask")
+    try:
+        from ._report import write_outputs
+        from ._run import QUICK, Config, run_benchmark
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] == "sknumpynet":
+            raise
+        print(
+            f"sknumpynet-bench: the benchmark needs {exc.name}, which is not "
+            f"installed: {EXTRA}",
+            file=sys.stderr,
+        )
+        return 1
     output, plots = args.pop("output"), not args.pop("no_plots")
     given = {key: value for key, value in args.items() if value is not None}
     config = Config(**(QUICK if args["quick"] else {}) | given)
