@@ -1,40 +1,128 @@
-"""The groups of figures of ``speed.py``; :data:`FIGURES` names them for ``--only``."""
+"""The timed groups of ``speed.py`` (figures 1 to 9) and what every group shares.
 
+Each group receives the data, the run's :class:`Settings` and a
+:class:`SpeedLog`, and gives the log each figure it measures beside its anchor.
+Timed figures are the median of ``Settings.repeats`` runs, each run of the
+figure followed by one of its anchor, so that the machine's noise hits both.
+"""
+
+import math
 import subprocess
 import sys
 import tracemalloc
 from contextlib import contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from functools import partial
-from unittest import mock
 
 import numpy as np
 from sklearn.neural_network import MLPClassifier
-from sklearn.svm import SVC
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from .. import SigmoidMLPClassifier, _training
+from .. import SigmoidMLPClassifier
 from ..augmentation import ElasticDistortion, RandomShift
 from ..datasets import load_fashion_mnist, load_mnist
-from ._contenders import params_text
+from ._data import BenchmarkData
 from ._progress import stopwatch
-from ._recipes import RECIPES, Recipe
 from ._stats import loglog_slope
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
-NAME_WIDTH = 60
+QUICK_TRAIN_SIZE = 10_000
+NAME_WIDTH = 72
 
-# The svc-tuned row's best_params in docs/benchmarks/<dataset>/results.json.
-TUNED_SVC_PARAMS = {
-    "mnist": dict(C=100.0, gamma=0.0269),
-    "fashion-mnist": dict(C=10.0, gamma=0.0204),
-}
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run was asked for: repeats of timed figures, seeds, quick or not.
+
+    ``svcs`` maps each recipe's data set to the tuned SVC
+    (:class:`~sknumpynet.benchmarks._speed_recipes.Baseline`) its recipes are
+    compared with; only the ``recipes`` group reads it.
+    """
+
+    repeats: int = 3
+    quick: bool = False
+    seeds: int = 3
+    svcs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A measured value beside its anchor, measured in the same run."""
+
+    group: str
+    name: str
+    value: float
+    anchor: float
+    unit: str = ""
+
+    @property
+    def ratio(self):
+        """``value / anchor``."""
+        return self.value / self.anchor
+
+    def as_dict(self):
+        """The figure's fields and its ratio, for JSON."""
+        return asdict(self) | {"ratio": self.ratio}
+
+
+class SpeedLog:
+    """Print a run's figures and notes as they come, and keep them for ``--json``.
+
+    ``group`` names the group that runs; ``results`` holds the records a
+    group keeps beyond its figures (the recipes' seeds, the SVCs).
+    """
+
+    def __init__(self):
+        self.started, self.group = datetime.now(), None
+        self.figures, self.notes, self.results = [], [], []
+
+    def heading(self, text):
+        """Say how the group's figures are measured."""
+        self.notes.append({"group": self.group, "text": text})
+        print(f"# {text}", flush=True)
+
+    def figure(self, name, value, anchor, unit=""):
+        """Print and keep a figure, its anchor and their ratio."""
+        figure = Figure(self.group, name, float(value), float(anchor), unit)
+        self.figures.append(figure)
+        print(
+            f"{name:<{NAME_WIDTH}} {value:>10.4g} {unit:<3} {anchor:>10.4g} {unit:<3} "
+            f"{figure.ratio:>7.3f}",
+            flush=True,
+        )
+
+    def note(self, text):
+        """Print and keep a line that explains the figures above it."""
+        self.notes.append({"group": self.group, "text": text})
+        print(f"   {text}", flush=True)
+
+    def as_dict(self):
+        """The figures, notes and results, for JSON."""
+        return {
+            "figures": [figure.as_dict() for figure in self.figures],
+            "notes": self.notes,
+            "results": self.results,
+        }
 
 
 def load_train_test(dataset, quick):
     """The float32 train/test split of `dataset`; 10,000 training images if `quick`."""
     X, X_test, y, y_test = LOADERS[dataset](return_X_y=True, split="train_test")
+    source = f"sknumpynet.datasets.{LOADERS[dataset].__name__}, official split"
     if quick:
-        X, y = X[:10_000], y[:10_000]
-    return X, X_test, y, y_test
+        X, y = X[:QUICK_TRAIN_SIZE], y[:QUICK_TRAIN_SIZE]
+        source += f", first {len(y)} training images"
+    return BenchmarkData(
+        name=dataset,
+        X_train=X,
+        y_train=y,
+        X_test=X_test,
+        y_test=y_test,
+        class_names=[],
+        source=source,
+        image_shape=(28, 28),
+    )
 
 
 def median_seconds(runs, repeats, contexts=None):
@@ -49,27 +137,75 @@ def median_seconds(runs, repeats, contexts=None):
     return np.median(times, axis=0)
 
 
+def median_last_epoch_seconds(estimators, X, y, repeats):
+    """Median ``"seconds"`` of the last epoch in ``history_`` of each estimator.
+
+    The estimators are fitted in turn, `repeats` times, so that the machine's
+    noise hits each alike.
+    """
+    seconds = np.empty((repeats, len(estimators)))
+    for repeat in range(repeats):
+        for i, estimator in enumerate(estimators):
+            estimator.fit(X, y)
+            seconds[repeat, i] = estimator.history_[-1]["seconds"]
+    return np.median(seconds, axis=0)
+
+
 def one_epoch(hidden, batch_size, estimator=SigmoidMLPClassifier, **params):
     """An unfitted `estimator` of one hidden layer, trained for one epoch."""
     params |= dict(max_iter=1, random_state=0)
     return estimator(hidden_layer_sizes=(hidden,), batch_size=batch_size, **params)
 
 
-def fit_noting_threads(estimator, X, y, seen):
-    """Fit `estimator`, then append the BLAS threads its fit chose to `seen`."""
-    estimator.fit(X, y)
-    seen.append(estimator._blas_threads or "all")
+class BlasThreadsSeen:
+    """A fit callback (scikit-learn >= 1.9) noting the BLAS threads of each fit.
 
+    The estimator calls it as each fit and each epoch begins and ends; the
+    fewest threads seen in a fit are those it trained with, since a limit that
+    fit sets holds during its epochs only. ``per_fit`` lists them, a fit after
+    another; it stays empty with an older scikit-learn, which has no callbacks.
+    """
 
-def row(name, ours, anchor, unit, *, at_most=None, at_least=None, ratio=None):
-    """Print a figure, its anchor, their ratio (ours / anchor) and its verdict."""
-    ratio = ours / anchor if ratio is None else ratio
-    ok = ratio >= at_least if at_most is None else ratio <= at_most
-    print(
-        f"{name:<{NAME_WIDTH}} {ours:>10.4g} {unit:<3} {anchor:>10.4g} {unit:<3} "
-        f"{ratio:>7.2f}  {'ok' if ok else 'MISSED'}",
-        flush=True,
-    )
+    def __init__(self):
+        self.per_fit = []
+        self._controller, self._fewest = None, math.inf
+
+    def watch(self, estimator):
+        """Set this callback on `estimator`, if it takes callbacks; return it."""
+        if hasattr(estimator, "set_callbacks"):
+            estimator.set_callbacks(self)
+        return estimator
+
+    def setup(self, estimator, context):
+        """A fit begins."""
+        if self._controller is None:
+            self._controller = ThreadpoolController().select(user_api="blas")
+        self._fewest = math.inf
+
+    def on_fit_task_begin(self, estimator, context):
+        """A fit or an epoch begins."""
+        self._look()
+
+    def on_fit_task_end(self, estimator, context):
+        """A fit or an epoch ends: keep training."""
+        self._look()
+        return False
+
+    def teardown(self, estimator, context):
+        """A fit ended."""
+        self.per_fit.append(self._fewest)
+
+    def text(self):
+        """The threads of each fit noted, in order."""
+        if not self.per_fit:
+            return "not seen (fit callbacks need scikit-learn >= 1.9)"
+        return ", ".join(str(threads) for threads in self.per_fit)
+
+    def _look(self):
+        threads = max(
+            (info["num_threads"] for info in self._controller.info()), default=1
+        )
+        self._fewest = min(self._fewest, threads)
 
 
 def matmul_floor_epoch(X, hidden, n_classes, batch_size):
@@ -89,79 +225,132 @@ def matmul_floor_epoch(X, hidden, n_classes, batch_size):
         np.matmul(Xb.T, D1, out=G1)
 
 
-def epoch_figures(mnist, args):
+def epoch_figures(data, settings, log):
     """1 and 2. Seconds per epoch against MLPClassifier and the matmul floor."""
-    X, _, y, _ = mnist
+    X, y = data.X_train, data.y_train
     n_classes = len(np.unique(y))
-    # MLPClassifier set up as the book's network.
+    log.heading(
+        "1, 2: one epoch of fit against MLPClassifier(solver='sgd', "
+        "activation='logistic', momentum=0.9), the book's network, and against "
+        "the epoch's matrix products alone on preallocated arrays (the floor)"
+    )
     book = dict(solver="sgd", activation="logistic", momentum=0.9)
-    for batch_size, target in [(10, 3.0), (128, 1.5)]:
-        for hidden in (30, 100) if args.quick else (30, 100, 800):
+    for batch_size in (10, 128):
+        for hidden in (30, 100) if settings.quick else (30, 100, 800):
             clf = one_epoch(hidden, batch_size)
             mlp = one_epoch(hidden, batch_size, MLPClassifier, **book)
             runs = [partial(clf.fit, X, y), partial(mlp.fit, X, y)]
             if batch_size == 128:
                 runs.append(partial(matmul_floor_epoch, X, hidden, n_classes, 128))
-            ours, anchor, *floor = median_seconds(runs, args.repeats)
+            ours, anchor, *floor = median_seconds(runs, settings.repeats)
             network = f"h={hidden} b={batch_size}"
-            name = f"1. s/epoch vs MLPClassifier, {network} (>= {target})"
-            row(name, ours, anchor, "s", at_least=target, ratio=anchor / ours)
+            log.figure(f"1. s/epoch vs MLPClassifier, {network}", ours, anchor, "s")
             if floor:
-                name = f"2. s/epoch vs matmul floor, {network} (<= 1.5)"
-                row(name, ours, floor[0], "s", at_most=1.5)
+                log.figure(
+                    f"2. s/epoch vs matmul floor, {network}", ours, floor[0], "s"
+                )
 
 
-def accuracy_figures(mnist, args):
-    """3 and 4. Accuracy and fit time of a high-accuracy configuration and defaults."""
-    # A wide layer, dropout rather than L2.
-    wide = dict(hidden_layer_sizes=(300,), init="glorot", dropout=0.3, batch_size=100)
-    config = Recipe("documented config", "mnist", 0.985, 60.0, {**wide, "max_iter": 35})
-    recipe_rows("3", config, mnist, args.quick)
-    recipe_rows("4", Recipe("defaults", "mnist", 0.975, 15.0, {}), mnist, args.quick)
+# Figure 3's network: a wide layer, dropout rather than L2.
+WIDE_DROPOUT = dict(
+    hidden_layer_sizes=(300,), init="glorot", dropout=0.3, batch_size=100, max_iter=35
+)
 
 
-def memory_figure(mnist, args):
+def accuracy_figures(data, settings, log):
+    """3 and 4. Test accuracy and fit time of two networks, beside MLPClassifier's."""
+    log.heading(
+        "3, 4: one fit each, beside MLPClassifier (scikit-learn's defaults: "
+        "ReLU, Adam) with the same hidden layers, batch size and epochs"
+    )
+    networks = {"3. (300,), dropout 0.3, 35 epochs": WIDE_DROPOUT, "4. defaults": {}}
+    for title, params in networks.items():
+        ours = SigmoidMLPClassifier(random_state=0, **params)
+        if settings.quick:
+            ours.set_params(max_iter=2)
+        shape = ours.get_params()
+        anchor = MLPClassifier(
+            hidden_layer_sizes=shape["hidden_layer_sizes"],
+            batch_size=shape["batch_size"],
+            max_iter=shape["max_iter"],
+            random_state=0,
+        )
+        ours_fit, anchor_fit = (fit_and_score(est, data) for est in (ours, anchor))
+        name = f"{title}: test accuracy vs MLPClassifier"
+        log.figure(name, ours_fit["accuracy"], anchor_fit["accuracy"])
+        name = f"{title}: fit seconds vs MLPClassifier"
+        log.figure(name, ours_fit["fit_s"], anchor_fit["fit_s"], "s")
+
+
+def fit_and_score(estimator, data):
+    """Fit `estimator` on the training set: its ``fit_s`` and test ``accuracy``."""
+    with stopwatch() as fit:
+        estimator.fit(data.X_train, data.y_train)
+    accuracy = estimator.score(data.X_test, data.y_test)
+    return {"fit_s": fit.wall, "accuracy": accuracy}
+
+
+def memory_figure(data, settings, log):
     """5. Peak memory that a default fit allocates beyond its float32 input."""
-    X, _, y, _ = mnist
+    X, y = data.X_train, data.y_train
+    log.heading("5: tracemalloc's peak during one epoch of the defaults")
     clf = SigmoidMLPClassifier(max_iter=1, random_state=0)
     tracemalloc.start()
     clf.fit(X, y)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    name = "5. fit allocations / float32 data (<= 0.25)"
-    row(name, peak / 2**20, X.nbytes / 2**20, "MiB", at_most=0.25)
+    name = "5. fit allocations / float32 data"
+    log.figure(name, peak / 2**20, X.nbytes / 2**20, "MiB")
 
 
-def scaling_figure(mnist, args):
+def scaling_figure(data, settings, log):
     """6. The log-log slope of fit time against the number of samples."""
-    X, _, y, _ = mnist
-    sizes = [n for n in (5000, 10000, 20000, 40000) if n < len(y)] + [len(y)]
+    X, y = data.X_train, data.y_train
+    log.heading(
+        "6: 3 epochs of the defaults on the first n images, for 5 values of n "
+        "from a twelfth of the training set to all of it; anchor: a linear fit time"
+    )
+    sizes = [len(y) * share // 12 for share in (1, 2, 4, 8, 12)]
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0)
     fits = [partial(clf.fit, X[:n], y[:n]) for n in sizes]
-    fit_times = median_seconds(fits, args.repeats)
-    name = f"6. log-log slope of fit time, n={sizes[0]}..{sizes[-1]} (<= 1.1)"
-    row(name, loglog_slope(sizes, fit_times), 1.1, "", at_most=1.0)
-    print("   fit seconds (3 epochs each): " + ", ".join(f"{t:.2f}" for t in fit_times))
+    fit_times = median_seconds(fits, settings.repeats)
+    name = f"6. log-log slope of fit time against n, n={sizes[0]}..{sizes[-1]}"
+    log.figure(name, loglog_slope(sizes, fit_times), 1.0)
+    log.note("fit seconds (3 epochs each): " + ", ".join(f"{t:.2f}" for t in fit_times))
 
 
-def augment_in_chunks(augmentation, X, batch_size):
-    """Distort every row of `X`, one chunk of mini-batches per call, as fit does."""
-    chunk_rows = _training.rows_per_chunk(batch_size)
-    rng = np.random.default_rng(0)
-    for start in range(0, len(X), chunk_rows):
-        augmentation.augment(X[start : start + chunk_rows], rng)
-
-
-def augmentation_figures(mnist, args):
-    """7. Seconds of distorting the training set, per unaugmented epoch."""
-    X, _, y, _ = mnist
-    epoch = partial(one_epoch(800, 128).fit, X, y)
-    # Each transform and the most it may cost, in unaugmented epochs.
-    for augmentation, target in [(RandomShift(), 0.5), (ElasticDistortion(), 1.0)]:
-        augment = partial(augment_in_chunks, augmentation, X, 128)
-        augment_s, epoch_s = median_seconds([augment, epoch], args.repeats)
-        name = f"7. {type(augmentation).__name__} / epoch, h=800 b=128 (<= {target})"
-        row(name, augment_s, epoch_s, "s", at_most=target)
+def augmentation_figures(data, settings, log):
+    """7. What each transform adds to an epoch inside fit, on 1 and 2 BLAS threads."""
+    X, y = data.X_train, data.y_train
+    log.heading(
+        "7: seconds of epoch 2 of fit(max_iter=2), from history_, of the (800,) "
+        "network at batches of 128 with each augment and without, fits in turn; "
+        "value: the seconds augment adds, anchor: the unaugmented epoch"
+    )
+    transforms = [RandomShift(), ElasticDistortion()]
+    for threads in (1, 2):
+        seen = BlasThreadsSeen()
+        fits = [
+            seen.watch(
+                SigmoidMLPClassifier(
+                    hidden_layer_sizes=(800,),
+                    batch_size=128,
+                    max_iter=2,
+                    augment=augment,
+                    random_state=0,
+                )
+            )
+            for augment in (None, *transforms)
+        ]
+        with threadpool_limits(limits=threads, user_api="blas"):
+            plain, *augmented = median_last_epoch_seconds(fits, X, y, settings.repeats)
+        allowed = f"{threads} BLAS thread{'s' if threads > 1 else ''} allowed"
+        for transform, seconds in zip(transforms, augmented, strict=True):
+            name = (
+                f"7. {type(transform).__name__} in fit / epoch, h=800 b=128, {allowed}"
+            )
+            log.figure(name, seconds - plain, plain, "s")
+        log.note(f"BLAS threads of each fit, in turn, {allowed}: {seen.text()}")
 
 
 @contextmanager
@@ -177,75 +366,40 @@ def busy_process():
             process.kill()
 
 
-def thread_figures(mnist, args):
-    """8 and 9. Fit's choice of BLAS threads, on a busy and on an idle machine."""
-    X, _, y, _ = mnist
-    clf, seen = SigmoidMLPClassifier(max_iter=5, random_state=0), []
-    fit = partial(fit_noting_threads, clf, X, y, seen)
-    idle, busy = median_seconds([fit, fit], args.repeats, [nullcontext, busy_process])
-    name = "8. defaults' fit, 5 epochs, busy / idle machine (<= 1.3)"
-    row(name, busy, idle, "s", at_most=1.3)
-    print(f"   BLAS threads chosen by the idle and busy fits: {seen}")
-    # Fit's choice turned off (no limit): every product may use every thread.
-    no_choice = partial(
-        mock.patch.object, _training, "choose_blas_threads", return_value=None
+def one_blas_thread():
+    """A context in which BLAS uses one thread, a limit that fit keeps."""
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def thread_figures(data, settings, log):
+    """8 and 9. Fit's choice of BLAS threads: on a busy machine, against one thread."""
+    X, y = data.X_train, data.y_train
+    log.heading(
+        "8, 9: fit as it chooses its BLAS threads, with a Python loop keeping "
+        "one core busy against the idle machine, and against one BLAS thread"
     )
+    seen = BlasThreadsSeen()
+    fit = partial(
+        seen.watch(SigmoidMLPClassifier(max_iter=5, random_state=0)).fit, X, y
+    )
+    idle, busy = median_seconds(
+        [fit, fit], settings.repeats, [nullcontext, busy_process]
+    )
+    log.figure("8. defaults' fit, 5 epochs, busy / idle machine", busy, idle, "s")
+    log.note(f"BLAS threads of the idle and busy fits, in turn: {seen.text()}")
     # 30 to 800 neurons at batches of 128, and the defaults: 100 at 200.
     networks = [(30, 128), (100, 128), (300, 128), (800, 128), (100, 200)]
     used = []
     for hidden, batch_size in networks:
-        clf, seen = one_epoch(hidden, batch_size), []
-        runs = [partial(fit_noting_threads, clf, X, y, seen), partial(clf.fit, X, y)]
-        chosen, every = median_seconds(runs, args.repeats, [nullcontext, no_choice])
+        seen = BlasThreadsSeen()
+        fit = partial(seen.watch(one_epoch(hidden, batch_size)).fit, X, y)
+        contexts = [nullcontext, one_blas_thread]
+        chosen, one = median_seconds([fit, fit], settings.repeats, contexts)
         network = f"h={hidden} b={batch_size}"
-        name = f"9. s/epoch, chosen / all BLAS threads, {network} (<= 1.1)"
-        row(name, chosen, every, "s", at_most=1.1)
-        used.append(f"{network}: {seen}")
-    print("   BLAS threads chosen by each timed fit: " + ", ".join(used))
-
-
-def recipe_figures(mnist, args):
-    """10. Each recipe against its targets, beside its data set's tuned SVC."""
-    for dataset in dict.fromkeys(recipe.dataset for recipe in RECIPES):
-        data = mnist if dataset == "mnist" else load_train_test(dataset, args.quick)
-        X, X_test, y, y_test = data
-        svc = SVC(**TUNED_SVC_PARAMS[dataset])
-        with stopwatch() as svc_fit:
-            svc.fit(X, y)
-        print(
-            f"   tuned SVC ({params_text(TUNED_SVC_PARAMS[dataset])}) on {dataset}, "
-            f"{len(X)} images: test accuracy {svc.score(X_test, y_test):.4f}, "
-            f"fit {svc_fit.wall:.4g} s",
-            flush=True,
+        log.figure(
+            f"9. s/epoch, fit's choice / one BLAS thread, {network}", chosen, one, "s"
         )
-        for recipe in RECIPES:
-            if recipe.dataset == dataset:
-                recipe_rows("10", recipe, data, args.quick, svc_fit.wall)
-
-
-def recipe_rows(number, recipe, data, quick, svc_fit_seconds=None):
-    """Fit `recipe` (two epochs if `quick`); print its accuracy and fit seconds."""
-    X, X_test, y, y_test = data
-    clf = recipe.make_pipeline(random_state=0)
-    if quick:
-        clf.set_params(clf__max_iter=2)
-    with stopwatch() as fit:
-        clf.fit(X, y)
-    name = f"{number}. {recipe.name}"
-    accuracy_name = f"{name}: test accuracy (>= {recipe.min_accuracy:g})"
-    row(accuracy_name, clf.score(X_test, y_test), recipe.min_accuracy, "", at_least=1)
-    limit = recipe.max_fit_seconds or svc_fit_seconds
-    limit_text = f"{limit:g}" if recipe.max_fit_seconds else "SVC's fit"
-    row(f"{name}: fit seconds (<= {limit_text})", fit.wall, limit, "s", at_most=1.0)
-
-
-# The groups of figures that --only selects, in the order they run.
-FIGURES = {
-    "epochs": epoch_figures,
-    "accuracy": accuracy_figures,
-    "memory": memory_figure,
-    "scaling": scaling_figure,
-    "augmentation": augmentation_figures,
-    "threads": thread_figures,
-    "recipes": recipe_figures,
-}
+        used.append(f"{network}: {seen.text()}")
+    log.note(
+        "BLAS threads of each timed fit, its choice and one in turn: " + "; ".join(used)
+    )
