@@ -46,6 +46,10 @@ __all__ = [
 _FINITE = Interval(Real, None, None, closed="neither")
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 
+# Images resampled at once: enough to share the cost of each numpy call, few
+# enough that the temporary arrays stay in the CPU's cache.
+_BLOCK_IMAGES = 256
+
 
 class Augmentation(BaseEstimator):
     """Base class of the random transforms of training data.
@@ -385,6 +389,14 @@ class ElasticDistortion(_ImageAugmentation):
     fill_value : float, default=0.0
         The value of the pixels that come from outside the image (0 is the
         background of MNIST).
+    images_per_field : int, default=1
+        How many images share each displacement field. 1 draws a field for
+        every image, as Simard et al. did. A larger value draws one field for
+        every ``images_per_field`` images of a call to :meth:`augment` and
+        gives each field to that many of them, chosen at random: drawing and
+        smoothing a field and preparing its interpolation is then done once
+        for all its images, which makes the distortion cheaper, but the
+        images of a call are distorted in fewer different ways.
 
     See Also
     --------
@@ -402,11 +414,22 @@ class ElasticDistortion(_ImageAugmentation):
     the result of :func:`scipy.ndimage.gaussian_filter`, at a lower cost for
     images this small.
 
+    Shared fields follow Loosli, Canu and Bottou (2007), who distorted the
+    digits of their "infinite MNIST" by a fixed bank of 1,522 precomputed
+    fields. Here the fields are drawn again at each call from ``rng``, so
+    the transform keeps no state: the same ``rng`` state gives the same
+    output, whatever was distorted before. The user guide says what sharing
+    saves and what it costs in accuracy (:doc:`/user_guide/augmentation`).
+
     References
     ----------
     P. Y. Simard, D. Steinkraus and J. C. Platt, "Best practices for
     convolutional neural networks applied to visual document analysis",
     ICDAR 2003.
+
+    G. Loosli, S. Canu and L. Bottou, "Training invariant support vector
+    machines using selective sampling", in Large Scale Kernel Machines, MIT
+    Press, 2007.
 
     D. C. Cireşan, U. Meier, L. M. Gambardella and J. Schmidhuber, "Deep,
     big, simple neural nets for handwritten digit recognition", Neural
@@ -435,25 +458,71 @@ class ElasticDistortion(_ImageAugmentation):
         **_ImageAugmentation._parameter_constraints,
         "alpha": [_NON_NEGATIVE],
         "sigma": [Interval(Real, 0, None, closed="neither")],
+        "images_per_field": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, image_shape=(28, 28), alpha=34.0, sigma=4.0, fill_value=0.0):
+    def __init__(
+        self,
+        image_shape=(28, 28),
+        alpha=34.0,
+        sigma=4.0,
+        fill_value=0.0,
+        images_per_field=1,
+    ):
         self.image_shape = image_shape
         self.alpha = alpha
         self.sigma = sigma
         self.fill_value = fill_value
+        self.images_per_field = images_per_field
 
     def _distort(self, images, rng):
-        n_samples, height, width = images.shape
-        fields = rng.random((2, n_samples, height, width), dtype=images.dtype)
+        n_samples = len(images)
+        if self.images_per_field == 1:
+            fields = self._draw_fields(n_samples, images.dtype, rng)
+            distorted = np.empty_like(images)
+            for block in _blocks(n_samples):
+                rows, cols = self._positions(fields[:, block])
+                distorted[block] = _bilinear(images[block], rows, cols, self.fill_value)
+            return distorted
+        return self._distort_by_shared_fields(images, rng)
+
+    def _distort_by_shared_fields(self, images, rng):
+        """Distort each image by one of n_samples / images_per_field fields."""
+        n_samples = len(images)
+        n_fields = -(-n_samples // self.images_per_field)
+        fields = self._draw_fields(n_fields, images.dtype, rng)
+        index, row_weight, col_weight = _resampling(*self._positions(fields))
+        # Each field distorts images_per_field images (one fewer for some
+        # when they do not divide evenly), chosen at random.
+        field_of = rng.permutation(n_samples) % n_fields
+        distorted = np.empty_like(images)
+        for block in _blocks(n_samples):
+            chosen = field_of[block]
+            distorted[block] = _interpolate(
+                images[block],
+                index[chosen],
+                row_weight[chosen],
+                col_weight[chosen],
+                self.fill_value,
+            )
+        return distorted
+
+    def _draw_fields(self, n_fields, dtype, rng):
+        """Uniform random fields in [-1, 1], of shape (2, n_fields, height, width)."""
+        fields = rng.random((2, n_fields, *_image_shape(self.image_shape)), dtype=dtype)
         fields *= 2
         fields -= 1
+        return fields
+
+    def _positions(self, fields):
+        """The positions (rows, cols) each pixel reads, displaced by `fields`."""
+        *_, height, width = fields.shape
         rows, cols = _gaussian_smooth(fields, self.sigma)
         rows *= self.alpha
-        rows += np.arange(height, dtype=images.dtype)[:, None]
+        rows += np.arange(height, dtype=fields.dtype)[:, None]
         cols *= self.alpha
-        cols += np.arange(width, dtype=images.dtype)
-        return _bilinear(images, rows, cols, self.fill_value)
+        cols += np.arange(width, dtype=fields.dtype)
+        return rows, cols
 
 
 class GaussianNoise(Augmentation):
@@ -602,6 +671,74 @@ def _split_coordinate(coordinates, size):
     return whole.astype(np.intp)
 
 
+def _resampling(rows, cols):
+    """Return where each output pixel reads its image, for :func:`_interpolate`.
+
+    `rows` and `cols` (..., height, width) are the positions to read, and are
+    overwritten. Returns the flat index, in an image padded by one pixel on
+    each side, of the pixel above and to the left of each position, then the
+    weights of the next row and of the next column.
+    """
+    *_, height, width = rows.shape
+    top = _split_coordinate(rows, height)
+    left = _split_coordinate(cols, width)
+    top += 1
+    top *= width + 2
+    top += left
+    top += 1
+    return top, rows, cols
+
+
+def _interpolate(images, index, row_weight, col_weight, fill_value):
+    """Sample each image where :func:`_resampling` says, by bilinear interpolation.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_samples, height, width)
+        The images to sample.
+    index, row_weight, col_weight : ndarray of shape (n_samples, height, width)
+        What :func:`_resampling` returns for each image. The weights are
+        overwritten.
+    fill_value : float
+        The value of the input outside the image.
+
+    Returns
+    -------
+    sampled : ndarray of shape (n_samples, height, width)
+        A new array of the dtype of `images`.
+    """
+    n_samples, height, width = images.shape
+    # A one-pixel border of fill_value around each image: the four neighbours
+    # of any clipped position are then in the padded image.
+    padded = np.full((n_samples, height + 2, width + 2), fill_value, images.dtype)
+    padded[:, 1:-1, 1:-1] = images
+    padded_width = width + 2
+    image_start = np.arange(n_samples) * (height + 2) * padded_width
+    index = index + image_start[:, None, None]
+    # Taking from the flat array shifted by one pixel (a view) reads the
+    # neighbour to the right without building a second index array.
+    flat = padded.ravel()
+    top_left, top_right = flat.take(index), flat[1:].take(index)
+    below = flat[padded_width:]
+    bottom_left, bottom_right = below.take(index), below[1:].take(index)
+    # Linear interpolation as a + w * (b - a), in place, along the columns
+    # and then along the rows.
+    top_right -= top_left
+    top_right *= col_weight
+    top_left += top_right
+    bottom_right -= bottom_left
+    bottom_right *= col_weight
+    bottom_left += bottom_right
+    bottom_left -= top_left
+    bottom_left *= row_weight
+    top_left += bottom_left
+    # Each value is a weighted mean of pixels and fill_value, but the rounding
+    # of a + w * (b - a) can step an ulp past b: clip, so that the output
+    # never leaves the range of its inputs (pixels in [0, 1] stay in [0, 1]).
+    low, high = images.min(initial=fill_value), images.max(initial=fill_value)
+    return np.clip(top_left, low, high, out=top_left)
+
+
 def _bilinear(images, rows, cols, fill_value):
     """Sample `images` at fractional positions by bilinear interpolation.
 
@@ -620,35 +757,12 @@ def _bilinear(images, rows, cols, fill_value):
     sampled : ndarray of shape (n_samples, height, width)
         A new array of the dtype of `images`.
     """
-    n_samples, height, width = images.shape
-    # A one-pixel border of fill_value around each image: the four neighbours
-    # of any clipped position are then in the padded image.
-    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)), constant_values=fill_value)
-    top = _split_coordinate(rows, height)
-    left = _split_coordinate(cols, width)
-    padded_width = width + 2
-    image_start = np.arange(n_samples) * (height + 2) * padded_width
-    index = (top + 1) * padded_width + left + 1
-    index += image_start[:, None, None]
-    # Taking from the flat array shifted by one pixel (a view) reads the
-    # neighbour to the right without building a second index array.
-    flat = padded.ravel()
-    top_left, top_right = flat.take(index), flat[1:].take(index)
-    below = flat[padded_width:]
-    bottom_left, bottom_right = below.take(index), below[1:].take(index)
-    # Linear interpolation as a + w * (b - a), in place, along the columns
-    # and then along the rows.
-    top_right -= top_left
-    top_right *= cols
-    top_left += top_right
-    bottom_right -= bottom_left
-    bottom_right *= cols
-    bottom_left += bottom_right
-    bottom_left -= top_left
-    bottom_left *= rows
-    top_left += bottom_left
-    # Each value is a weighted mean of pixels and fill_value, but the rounding
-    # of a + w * (b - a) can step an ulp past b: clip, so that the output
-    # never leaves the range of its inputs (pixels in [0, 1] stay in [0, 1]).
-    low, high = padded.min(initial=fill_value), padded.max(initial=fill_value)
-    return np.clip(top_left, low, high, out=top_left)
+    return _interpolate(images, *_resampling(rows, cols), fill_value)
+
+
+def _blocks(n_samples):
+    """Slices of at most _BLOCK_IMAGES images that cover `n_samples` images."""
+    return (
+        slice(start, start + _BLOCK_IMAGES)
+        for start in range(0, n_samples, _BLOCK_IMAGES)
+    )

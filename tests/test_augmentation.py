@@ -27,13 +27,17 @@ TRANSFORMS = {
     "shift": RandomShift(),
     "affine": RandomAffine(),
     "elastic": ElasticDistortion(),
+    "elastic_shared": ElasticDistortion(images_per_field=4),
     "noise": GaussianNoise(),
 }
-IMAGE_TRANSFORMS = {name: TRANSFORMS[name] for name in ("shift", "affine", "elastic")}
+IMAGE_TRANSFORMS = {
+    name: TRANSFORMS[name] for name in ("shift", "affine", "elastic", "elastic_shared")
+}
 ZERO_STRENGTH = {
     "shift": RandomShift(max_shift=0),
     "affine": RandomAffine(rotation=0, scale=(1, 1), shear=0, shift=0),
     "elastic": ElasticDistortion(alpha=0),
+    "elastic_shared": ElasticDistortion(alpha=0, images_per_field=4),
     "noise": GaussianNoise(std=0),
 }
 
@@ -157,29 +161,90 @@ def test_random_affine_moves_a_pixel_where_its_parameters_say(params, pixel, mov
     assert np.unravel_index(moved.argmax(), moved.shape) == moved_to
 
 
-def test_elastic_distortion_is_simards_smoothed_random_displacement():
-    # The reference implementation, one image at a time, with the draws the
-    # transform makes: uniform fields in [-1, 1] for rows then columns.
+def _simards_distortion(images, fields, alpha, sigma):
+    """Simard et al.'s elastic distortion, one image at a time, as a reference.
+
+    Image i is moved by fields[:, i], uniform noise of shape (2, height, width)
+    in [-1, 1] (rows then columns), smoothed and scaled by alpha.
+    """
+    grid = np.mgrid[0 : images.shape[1], 0 : images.shape[2]]
+    return np.array(
+        [
+            ndimage.map_coordinates(
+                image,
+                grid
+                + alpha
+                * ndimage.gaussian_filter(field, (0, sigma, sigma), mode="constant"),
+                order=1,
+                mode="grid-constant",
+            )
+            for image, field in zip(images, fields.transpose(1, 0, 2, 3), strict=True)
+        ]
+    )
+
+
+# More images than the transform resamples at once, so that the test covers
+# how it splits them.
+@pytest.mark.parametrize("n_images", [3, 300])
+def test_elastic_distortion_is_simards_smoothed_random_displacement(n_images):
+    # The transform's draws: one uniform field in [-1, 1] per image for the
+    # rows, then one per image for the columns.
     alpha, sigma = 34.0, 4.0
-    X = X_IMAGES[:3].astype(np.float32)
-    images = X.reshape(-1, 28, 28)
-    fields = np.random.default_rng(5).random((2, 3, 28, 28), dtype=np.float32)
-    fields = 2 * fields - 1
-    grid = np.mgrid[0:28, 0:28]
-    expected = [
-        ndimage.map_coordinates(
-            image,
-            grid
-            + alpha
-            * ndimage.gaussian_filter(field, (0, sigma, sigma), mode="constant"),
-            order=1,
-            mode="grid-constant",
-        )
-        for image, field in zip(images, fields.transpose(1, 0, 2, 3), strict=True)
-    ]
+    X = np.random.default_rng(1).random((n_images, 28 * 28), dtype=np.float32)
+    fields = np.random.default_rng(5).random((2, n_images, 28, 28), dtype=np.float32)
+    expected = _simards_distortion(X.reshape(-1, 28, 28), 2 * fields - 1, alpha, sigma)
     elastic = ElasticDistortion(alpha=alpha, sigma=sigma)
     distorted = elastic.augment(X, np.random.default_rng(5)).reshape(-1, 28, 28)
     np.testing.assert_allclose(distorted, expected, atol=1e-5)
+
+
+def test_shared_fields_are_simards_fields_each_given_to_a_few_random_images():
+    # The draws with images_per_field=8: 300 / 8 rounded up = 38 fields, then
+    # a random permutation of the images, dealt out to the fields in turn.
+    alpha, sigma, n_images, n_fields = 34.0, 4.0, 300, 38
+    X = np.random.default_rng(1).random((n_images, 28 * 28), dtype=np.float32)
+    rng = np.random.default_rng(5)
+    fields = 2 * rng.random((2, n_fields, 28, 28), dtype=np.float32) - 1
+    field_of = rng.permutation(n_images) % n_fields
+    expected = _simards_distortion(
+        X.reshape(-1, 28, 28), fields[:, field_of], alpha, sigma
+    )
+    elastic = ElasticDistortion(alpha=alpha, sigma=sigma, images_per_field=8)
+    distorted = elastic.augment(X, np.random.default_rng(5)).reshape(-1, 28, 28)
+    np.testing.assert_allclose(distorted, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "n_images, images_per_field, expected_counts",
+    [(64, 8, [8] * 8), (10, 4, [3, 3, 4]), (5, 1, [1] * 5), (3, 10, [3])],
+)
+def test_each_field_distorts_at_most_images_per_field_images(
+    n_images, images_per_field, expected_counts
+):
+    # Copies of one image: images distorted by the same field come out equal.
+    X = np.tile(X_IMAGES[:1], (n_images, 1))
+    elastic = ElasticDistortion(images_per_field=images_per_field)
+    distorted = elastic.augment(X, np.random.default_rng(0))
+    _, counts = np.unique(distorted, axis=0, return_counts=True)
+    assert sorted(counts) == expected_counts
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_shared_fields_move_pixels_as_far_as_a_field_per_image(axis):
+    # Each pixel of a ramp holds its own row (or column), and bilinear
+    # interpolation of a ramp gives the position it read: away from the
+    # border, output minus input is the displacement. 500 shared fields
+    # estimate its spread to within a few percent.
+    ramp = np.indices((28, 28), dtype=np.float32)[axis].ravel()
+    X = np.tile(ramp, (4000, 1))
+    spread = {}
+    for images_per_field in (1, 8):
+        elastic = ElasticDistortion(images_per_field=images_per_field)
+        moved = elastic.augment(X, np.random.default_rng(0)) - X
+        inside = moved.reshape(-1, 28, 28)[:, 4:24, 4:24]
+        assert abs(inside.mean()) < 0.1
+        spread[images_per_field] = inside.std()
+    assert spread[8] == pytest.approx(spread[1], rel=0.05)
 
 
 def test_gaussian_noise_has_the_asked_std_for_any_number_of_features():
@@ -214,6 +279,8 @@ def test_wrong_image_shape_says_what_to_set():
         (RandomAffine(shift="2"), "'shift' parameter"),
         (ElasticDistortion(alpha=-1), "'alpha' parameter"),
         (ElasticDistortion(sigma=0), "'sigma' parameter"),
+        (ElasticDistortion(images_per_field=0), "'images_per_field' parameter"),
+        (ElasticDistortion(images_per_field=2.5), "'images_per_field' parameter"),
         (GaussianNoise(std=-0.1), "'std' parameter of GaussianNoise"),
     ],
 )
