@@ -23,7 +23,8 @@ fitted on the whole training set and tested on the test set, each network with
 three seeds, each row tested against the strongest SVM by an exact McNemar
 test; then fit time, prediction time and accuracy are measured against the
 training-set size. Writes results.json, results.csv, report.md and PNG plots to
---output; progress goes to stderr. Needs the bench extra: {extra}.
+--output; progress goes to stderr.
+Needs the bench extra: {extra}
 """
 
 
@@ -35,6 +36,13 @@ def _parser():
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _add_run_options(parser)
+    _add_sizes(parser)
+    return parser
+
+
+def _add_run_options(parser):
+    """The options of what to run, where and with which seed."""
     parser.add_argument(
         "--dataset",
         choices=DATASETS,
@@ -95,8 +103,6 @@ def _parser():
     parser.add_argument(
         "--no-plots", action="store_true", help="Do not draw the PNG plots."
     )
-    _add_sizes(parser)
-    return parser
 
 
 def _add_sizes(parser):
@@ -153,8 +159,8 @@ def _epilog():
         label, _, url = entry.partition(",")
         if label.strip().lower() == "documentation":
             return (
-                "The documentation's Benchmarks page says what each step measures "
-                f"and how long a full run takes: {url.strip()}"
+                "The Benchmarks page of the documentation says what each step "
+                f"measures\nand how long a full run takes: {url.strip()}"
             )
     return None
 
