@@ -404,26 +404,60 @@ def test_readme_recipes_are_what_the_benchmark_runs():
 # -- Figures -----------------------------------------------------------------
 
 
+def _mean_and_spread(mean, std, n_seeds):
+    """The figures a cell shows: a mean, and its standard deviation over seeds."""
+    return [mean, std] if n_seeds > 1 else [mean]
+
+
 def _results_json(path):
     """Rows of a benchmark report's results.json, by contender title."""
     report = json.loads(path.read_text(encoding="utf-8"))
     rows = {}
     for contender in report["contenders"]:
-        several_seeds = len(contender["seeds"]) > 1
-        accuracy = [contender["test_accuracy"]]
-        if several_seeds:
-            accuracy.append(contender["test_accuracy_std"])
+        versus = contender.get("mcnemar") or {}
         rows[contender["title"]] = {
-            "Test accuracy": accuracy,
+            "Test accuracy": _mean_and_spread(
+                contender["test_accuracy"],
+                contender["test_accuracy_std"],
+                len(contender["seeds"]),
+            ),
             "Fit (s)": [contender["fit_s"]],
             "Predict (s)": [contender["predict_s"]],
+            "verdict": versus.get("verdict"),
         }
     run = {"Duration (min)": [report["run"]["duration_s"] / 60]}
     return rows, {"run": run}
 
 
-def _speed_recipes_output(path):
-    """Rows of ``speed --only recipes``'s text output, by recipe name."""
+def _speed_json(path):
+    """Rows of ``speed --only recipes --json``'s output, by recipe name."""
+    output = json.loads(path.read_text(encoding="utf-8"))
+    anchors = {figure["name"]: figure["anchor"] for figure in output["figures"]}
+    rows = {}
+    for result in output["results"]:
+        if "recipe" not in result:
+            continue
+        name = result["recipe"]
+        accuracy, fit = (
+            anchor
+            for figure, anchor in anchors.items()
+            for prefix in (f"10. {name}: mean test accuracy", f"10. {name}: mean fit")
+            if figure.startswith(prefix)
+        )
+        rows[name] = {
+            "Test accuracy": _mean_and_spread(
+                result["accuracy_mean"], result["accuracy_std"], len(result["seeds"])
+            ),
+            "Fit (s)": [result["fit_s_mean"]],
+            "Tuned SVC": [accuracy],
+            "Tuned SVC fit (s)": [fit],
+            "verdict": result["verdict"],
+        }
+    return rows, {}
+
+
+def _speed_recipes_text(path):
+    """Rows of the text output of ``speed --only recipes`` of one seed a recipe."""
     rows, svc = {}, None
     for line in path.read_text(encoding="utf-8").splitlines():
         svc_line = re.search(
@@ -436,7 +470,8 @@ def _speed_recipes_output(path):
             svc = [float(svc_line[1])], [float(svc_line[2])]
         elif figure:
             row = rows.setdefault(
-                figure[1], {"Tuned SVC": svc[0], "Tuned SVC fit (s)": svc[1]}
+                figure[1],
+                {"Tuned SVC": svc[0], "Tuned SVC fit (s)": svc[1], "verdict": None},
             )
             column = "Test accuracy" if figure[2] == "test accuracy" else "Fit (s)"
             row[column] = [float(figure[3])]
@@ -448,8 +483,10 @@ def read_source(source):
     path = ROOT / source
     if path.name == "results.json":
         return _results_json(path)
-    if path.name.startswith("speed-recipes"):
-        return _speed_recipes_output(path)
+    if path.name.startswith("speed") and path.suffix == ".json":
+        return _speed_json(path)
+    if path.name.startswith("speed-recipes") and path.suffix == ".txt":
+        return _speed_recipes_text(path)
     raise ValueError(f"no reader for {source}: add one to tests/test_docs.py")
 
 
@@ -473,9 +510,9 @@ def figure_problems(where, quoted, expected, column):
     return problems
 
 
-# Words comparing a network with SVC must follow a paired test of the source;
+# Words comparing a row with an SVM must follow the paired test of the source;
 # where the source has none, they may not claim a win.
-VERDICT_COLUMNS = {"Against tuned SVC"}
+VERDICT_COLUMNS = {"Against tuned SVC", "Against the strongest SVM"}
 
 
 def verdict_problems(where, cell, verdict):
@@ -521,13 +558,20 @@ def table_problems(document, source, lineno, header, rows):
             continue
         for column, cell in zip(header[1:], cells[1:], strict=True):
             if column in VERDICT_COLUMNS:
-                problems += verdict_problems(where, cell, expected[label].get(column))
+                problems += verdict_problems(where, cell, expected[label]["verdict"])
             elif column not in expected[label]:
                 problems.append(f"{where}: {source} has no {column!r}")
             else:
                 problems += figure_problems(
                     where, cell, expected[label][column], column
                 )
+    if any(row["verdict"] for row in expected.values()) and not (
+        VERDICT_COLUMNS & set(header)
+    ):
+        problems.append(
+            f"{document}, table at line {lineno}: {source} has paired tests; add "
+            f"a column of their verdicts, one of {sorted(VERDICT_COLUMNS)}"
+        )
     shown = {cells[0].strip("*` ") for cells in rows}
     missing = sorted(set(expected) - shown)
     if missing:
