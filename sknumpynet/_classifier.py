@@ -454,6 +454,22 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         -------
         self : SigmoidMLPClassifier
             The fitted estimator.
+
+        Notes
+        -----
+        Ctrl-C stops training after the current mini-batch: the estimator
+        keeps the weights of the last complete epoch (with ``early_stopping``,
+        those of the best epoch), warns, and raises the
+        :class:`KeyboardInterrupt` again, so that a search, a cross-validation
+        or a pipeline around ``fit`` stops too. To keep the model in an
+        interactive session, catch it::
+
+            try:
+                clf.fit(X, y)
+            except KeyboardInterrupt:
+                pass
+
+        ``clf`` then predicts with the weights of the last complete epoch.
         """
         validation_data = _checks.ValidationData(X_val, y_val, sample_weight_val)
         return self._fit(
@@ -535,8 +551,11 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         callback_ctx.call_on_fit_task_begin(**hook_kwargs)
         run = self._training_run(samples, train_idx)
         callbacks = CallbackTasks(callback_ctx, hook_kwargs)
-        self._train(run, validation, callbacks, incremental=incremental)
+        result = self._train(run, validation, callbacks, incremental=incremental)
         callback_ctx.call_on_fit_task_end(reconstruction_attributes={}, **hook_kwargs)
+        if result.ending is _training.Ending.INTERRUPTED:
+            # The model is stored: now let Ctrl-C stop a search or pipeline too.
+            raise KeyboardInterrupt
         return self
 
     def _validate_training_data(self, X, y, sample_weight, *, reset, incremental):

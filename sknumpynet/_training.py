@@ -454,6 +454,13 @@ class TrainingResult:
 def run_epochs(run, rule, monitor, n_epochs):
     """Train for up to ``n_epochs`` epochs and return what happened.
 
+    An epoch that diverges or is interrupted (Ctrl-C, or a
+    ``KeyboardInterrupt`` raised during a step) is rolled back: the run keeps
+    the weights, momentum and ``t`` of the last complete epoch. Ctrl-C that
+    arrives after an epoch's last mini-batch ends training after that epoch.
+    Either way the result's ending is ``Ending.INTERRUPTED``, for the caller
+    to raise ``KeyboardInterrupt`` again once it has stored the model.
+
     Parameters
     ----------
     run : TrainingRun
@@ -468,17 +475,18 @@ def run_epochs(run, rule, monitor, n_epochs):
     result : TrainingResult
     """
     epochs_before = monitor.epochs_before
-    ending = Ending.MAX_ITER
     with (
         _stop_requests() as stop_requested,
         np.errstate(over="ignore", invalid="ignore"),
     ):
         for _ in range(n_epochs):
             ending = _train_epoch(run, rule, monitor, stop_requested)
-            if ending is not None:
+            if ending is not None or stop_requested:
                 break
         else:
             ending = Ending.MAX_ITER
+    if stop_requested:
+        ending = Ending.INTERRUPTED
     if rule.best_state is not None:
         run.restore_weights(rule.best_state)
     return TrainingResult(
@@ -503,12 +511,14 @@ def _train_epoch(run, rule, monitor, stop_requested):
     try:
         result = run_epoch(run, order, rule.next_learning_rate(), stop_requested)
     except KeyboardInterrupt:
-        monitor.abort_epoch(run, rule)
-        return Ending.INTERRUPTED
-    if result.diverged or not np.isfinite(run.params.flat).all():
+        ending = Ending.INTERRUPTED
+    else:
+        diverged = result.diverged or not np.isfinite(run.params.flat).all()
+        ending = Ending.DIVERGED if diverged else None
+    if ending is not None:
         run.restore(epoch_start)
         monitor.abort_epoch(run, rule)
-        return Ending.DIVERGED
+        return ending
     record = monitor.measure(run, result, started)
     stop = rule.update(record, run)
     if monitor.end_epoch(record, rule, run) or stop:
@@ -518,7 +528,12 @@ def _train_epoch(run, rule, monitor, stop_requested):
 
 @contextmanager
 def _stop_requests():
-    """Turn Ctrl-C during training into a request to stop after the mini-batch.
+    """Turn Ctrl-C during training into a request to stop at a safe point.
+
+    The request is granted after the current mini-batch (the epoch is then
+    rolled back) or, if it arrives while an epoch is measured, once that
+    epoch is recorded; a ``KeyboardInterrupt`` never lands halfway through an
+    update or a record.
 
     Yields a list that is non-empty once SIGINT has arrived. Signal handlers
     can only be set from the main thread; elsewhere Ctrl-C cannot reach the
@@ -688,10 +703,18 @@ def warn_about_ending(result, run, rule, *, incremental):
             ConvergenceWarning,
         )
     elif result.ending is Ending.INTERRUPTED:
-        kept = _kept_weights(result, "the weights of the last mini-batch")
+        kept = _kept_weights(
+            result,
+            "the weights of the last complete epoch"
+            if epochs_trained
+            else "its initial weights",
+        )
+        epochs = f"{result.n_iter} complete epoch{'' if result.n_iter == 1 else 's'}"
         warnings.warn(
-            f"Training interrupted by user after {result.n_iter} complete "
-            f"epochs ({result.t} samples seen); the model keeps {kept}.",
+            f"Training interrupted by user after {epochs} ({result.t} samples "
+            f"seen); the model keeps {kept}. The KeyboardInterrupt goes on, to "
+            "stop any search or pipeline around fit: catch it to carry on with "
+            "the model.",
             UserWarning,
         )
     elif result.ending is Ending.MAX_ITER and not incremental:

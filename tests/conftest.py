@@ -23,7 +23,9 @@ replays it (``@reproduce_failure``).
 """
 
 import os
+import warnings
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # scikit-learn's check_array_api_input runs only when SciPy's array-API mode is
@@ -47,3 +49,29 @@ settings.register_profile(
     "explore", settings.get_profile("thorough"), derandomize=False
 )
 settings.load_profile(os.environ.get("SKNUMPYNET_HYPOTHESIS_PROFILE", "quick"))
+
+
+@pytest.fixture
+def interrupted_fit():
+    """Run a fit that is interrupted; return the message of its one warning.
+
+    An interrupted fit stores its model, warns, and lets the KeyboardInterrupt
+    go on. (``pytest.warns`` checks nothing when its block ends in a
+    KeyboardInterrupt, hence a function of its own.)
+    """
+
+    def run(fit, *args, **kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(KeyboardInterrupt):
+                fit(*args, **kwargs)
+        messages = [
+            str(warning.message)
+            for warning in caught
+            if warning.category is UserWarning
+            and "interrupted by user" in str(warning.message)
+        ]
+        assert len(messages) == 1, [str(warning.message) for warning in caught]
+        return messages[0]
+
+    return run

@@ -448,8 +448,8 @@ def python_sigint_handler():
     threading.current_thread() is not threading.main_thread(),
     reason="signals are delivered to the main thread only",
 )
-def test_ctrl_c_stops_after_the_current_mini_batch(
-    small_problem, monkeypatch, python_sigint_handler
+def test_ctrl_c_keeps_the_last_complete_epoch_and_goes_on(
+    small_problem, monkeypatch, python_sigint_handler, interrupted_fit
 ):
     X, y = small_problem
     real_step = _classifier._core.sgd_step
@@ -458,17 +458,25 @@ def test_ctrl_c_stops_after_the_current_mini_batch(
     def step_with_ctrl_c(*args, **kwargs):
         calls.append(1)
         if len(calls) == 4:
-            signal.raise_signal(signal.SIGINT)  # arrives in the middle of the batch
+            signal.raise_signal(signal.SIGINT)  # arrives in epoch 2's first batch
         return real_step(*args, **kwargs)
 
     monkeypatch.setattr(_classifier._core, "sgd_step", step_with_ctrl_c)
-    clf = SigmoidMLPClassifier(batch_size=50, max_iter=10, random_state=0)
-    with pytest.warns(UserWarning, match="interrupted by user"):
-        clf.fit(X, y)
-    assert clf.n_iter_ == 1
-    assert clf.t_ == 120 + 50, "the interrupted batch completes, no more"
+    params = dict(batch_size=50, learning_rate="constant", random_state=0)
+    clf = SigmoidMLPClassifier(max_iter=10, **params)
+    message = interrupted_fit(clf.fit, X, y)
+    assert "after 1 complete epoch (120 samples seen)" in message
+    assert len(calls) == 4, "the interrupted batch completes, no more"
+    assert clf.n_iter_ == 1 and clf.t_ == 120
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    assert np.all(np.isfinite(clf.predict_proba(X)))
+    monkeypatch.undo()
+    one_epoch = _fit_quietly(SigmoidMLPClassifier(max_iter=1, **params), X, y)
+    for kept, expected in zip(
+        clf.coefs_ + clf.intercepts_,
+        one_epoch.coefs_ + one_epoch.intercepts_,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(kept, expected)
 
 
 def test_dropout_trains_differently_and_predicts_deterministically(digits):

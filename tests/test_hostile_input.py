@@ -669,24 +669,25 @@ def _interrupting_step(at_call):
     return step
 
 
-def _initial_weights(X_fit):
-    """The weights a fit starts from: those of a fit stopped before its first step."""
+def _initial_weights(interrupted_fit, X_fit):
+    """The weights a fit starts from: those of a fit stopped in its first step."""
+    clf = _net()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_classifier._core, "sgd_step", _interrupting_step(1))
-        with pytest.warns(UserWarning, match="interrupted"):
-            clf = _net().fit(X_fit, y)
+        assert "its initial weights" in interrupted_fit(clf.fit, X_fit, y)
     return clf.coefs_ + clf.intercepts_
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_divergence_in_the_first_epoch_keeps_the_initial_weights(dtype):
+def test_divergence_in_the_first_epoch_keeps_the_initial_weights(
+    interrupted_fit, dtype
+):
     X_typed = X.astype(dtype)
     with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 1\b"):
         clf = _net(learning_rate_init=1e300).fit(X_typed, y)
     assert clf.n_iter_ == 0 and clf.loss_curve_ == [] and clf.loss_ is None
-    for kept, first in zip(
-        clf.coefs_ + clf.intercepts_, _initial_weights(X_typed), strict=True
-    ):
+    initial = _initial_weights(interrupted_fit, X_typed)
+    for kept, first in zip(clf.coefs_ + clf.intercepts_, initial, strict=True):
         np.testing.assert_array_equal(kept, first)
     _assert_valid_probabilities(clf, X_typed)
 
@@ -707,15 +708,16 @@ def test_extreme_inputs_with_a_huge_learning_rate_diverge_cleanly(dtype):
     assert all(np.all(np.isfinite(w)) for w in clf.coefs_ + clf.intercepts_)
 
 
-def test_huge_learning_rate_in_partial_fit_keeps_the_initial_weights():
+def test_huge_learning_rate_in_partial_fit_keeps_the_initial_weights(
+    interrupted_fit,
+):
     clf = _net(learning_rate_init=1e300)
     for _ in range(2):  # and keeps them, however often it is called
         with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 1\b"):
             clf.partial_fit(X, y, classes=[0, 1, 2])
     assert clf.n_iter_ == 0 and clf.loss_curve_ == []
-    for kept, first in zip(
-        clf.coefs_ + clf.intercepts_, _initial_weights(X), strict=True
-    ):
+    initial = _initial_weights(interrupted_fit, X)
+    for kept, first in zip(clf.coefs_ + clf.intercepts_, initial, strict=True):
         np.testing.assert_array_equal(kept, first)
     _assert_valid_probabilities(clf, X)
 
@@ -784,38 +786,47 @@ def _replay_best_epoch(params, best_epoch):
     return _fit_quietly(_net(**params, max_iter=best_epoch), X, y)
 
 
-@pytest.mark.parametrize(
-    "make_step, warning, message",
-    [
-        (
-            lambda n_batches: _diverging_step(7 * n_batches),
-            ConvergenceWarning,
-            r"diverged in epoch 7: .* so the weights of epoch {best_epoch} \(the best "
-            r"validation score\) were kept",
-        ),
-        (
-            lambda n_batches: _interrupting_step(6 * n_batches + 2),
-            UserWarning,
-            r"interrupted by user after 6 complete epochs .*; the model keeps the "
-            r"weights of epoch {best_epoch} \(the best validation score\)",
-        ),
-    ],
-    ids=["divergence", "interruption"],
-)
-def test_early_stopping_keeps_the_best_epoch_when_training_breaks_off_and_says_so(
-    monkeypatch, make_step, warning, message
+def test_early_stopping_keeps_the_best_epoch_when_training_diverges_and_says_so(
+    monkeypatch,
 ):
-    """Divergence in epoch 7, or Ctrl-C in it, keeps the best epoch's weights."""
+    """Divergence in epoch 7 keeps the best epoch's weights."""
     # A learning rate this large makes the validation score wander.
     params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
     n_batches = 3  # 27 training samples in batches of 9
-    monkeypatch.setattr(_classifier._core, "sgd_step", make_step(n_batches))
-    with pytest.warns(warning) as record:
+    monkeypatch.setattr(_classifier._core, "sgd_step", _diverging_step(7 * n_batches))
+    with pytest.warns(ConvergenceWarning) as record:
         clf = _net(**params, max_iter=20).fit(X, y)
     best_epoch = int(np.argmax(clf.validation_scores_)) + 1
     assert clf.n_iter_ == 6 and best_epoch < 6, "the test needs a best epoch before 6"
-    text = str(record[0].message)
-    assert re.search(message.format(best_epoch=best_epoch), text), text
+    assert re.search(
+        rf"diverged in epoch 7: .* so the weights of epoch {best_epoch} \(the best "
+        r"validation score\) were kept",
+        str(record[0].message),
+    )
+    monkeypatch.undo()
+    best = _replay_best_epoch(params, best_epoch)
+    for kept, replayed in zip(clf.coefs_, best.coefs_, strict=True):
+        np.testing.assert_array_equal(kept, replayed)
+
+
+def test_early_stopping_keeps_the_best_epoch_when_interrupted_and_says_so(
+    monkeypatch, interrupted_fit
+):
+    """Ctrl-C in epoch 7 keeps the best epoch's weights."""
+    params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
+    n_batches = 3
+    monkeypatch.setattr(
+        _classifier._core, "sgd_step", _interrupting_step(6 * n_batches + 2)
+    )
+    clf = _net(**params, max_iter=20)
+    message = interrupted_fit(clf.fit, X, y)
+    best_epoch = int(np.argmax(clf.validation_scores_)) + 1
+    assert clf.n_iter_ == 6 and best_epoch < 6, "the test needs a best epoch before 6"
+    assert re.search(
+        rf"interrupted by user after 6 complete epochs .*; the model keeps the "
+        rf"weights of epoch {best_epoch} \(the best validation score\)",
+        message,
+    )
     monkeypatch.undo()
     best = _replay_best_epoch(params, best_epoch)
     for kept, replayed in zip(clf.coefs_, best.coefs_, strict=True):
@@ -830,33 +841,45 @@ def test_early_stopping_keeps_the_best_epoch_when_training_breaks_off_and_says_s
     [1, N_BATCHES, N_BATCHES + 1, 3 * N_BATCHES],
     ids=["first-batch", "last-batch-of-epoch-1", "first-batch-of-epoch-2", "epoch-3"],
 )
-def test_keyboard_interrupt_anywhere_leaves_a_model_that_says_how_far_it_got(
-    monkeypatch, at_call
+def test_keyboard_interrupt_anywhere_keeps_the_last_complete_epoch_and_goes_on(
+    monkeypatch, interrupted_fit, at_call
 ):
     monkeypatch.setattr(_classifier._core, "sgd_step", _interrupting_step(at_call))
-    clf = _net(max_iter=10)
-    n_epochs, n_batches = divmod(at_call - 1, N_BATCHES)
-    with pytest.warns(
-        UserWarning,
-        match=rf"interrupted by user after {n_epochs} complete epochs "
-        rf"\({len(y) * n_epochs + 10 * n_batches} samples seen\); the model keeps "
-        "the weights of the last mini-batch",
-    ):
-        clf.fit(X, y)
+    # A constant rate: a fit of fewer epochs takes the same steps.
+    clf = _net(max_iter=10, learning_rate="constant")
+    n_epochs = (at_call - 1) // N_BATCHES
+    message = interrupted_fit(clf.fit, X, y)
+    kept = "the weights of the last complete epoch" if n_epochs else "initial weights"
+    assert re.search(
+        rf"interrupted by user after {n_epochs} complete epochs? "
+        rf"\({len(y) * n_epochs} samples seen\); the model keeps .*{kept}",
+        message,
+    ), message
     assert clf.n_iter_ == n_epochs and len(clf.loss_curve_) == n_epochs
-    assert clf.t_ == len(y) * n_epochs + 10 * n_batches
+    assert clf.t_ == len(y) * n_epochs
     _assert_valid_probabilities(clf, X)
-    # The next fit starts afresh and completes.
+    # The model is the one a fit of the completed epochs makes.
     monkeypatch.undo()
+    if n_epochs:
+        completed = _fit_quietly(
+            _net(max_iter=n_epochs, learning_rate="constant"), X, y
+        )
+        for kept_w, expected in zip(clf.coefs_, completed.coefs_, strict=True):
+            np.testing.assert_array_equal(kept_w, expected)
+    # The next fit starts afresh and completes.
     _fit_quietly(clf, X, y)
     assert clf.n_iter_ == clf.max_iter
 
 
-def test_keyboard_interrupt_in_partial_fit_keeps_the_epochs_before(monkeypatch):
+def test_keyboard_interrupt_in_partial_fit_keeps_the_epochs_before(
+    monkeypatch, interrupted_fit
+):
     clf = _net()
     clf.partial_fit(X, y, classes=[0, 1, 2])
+    before = [w.copy() for w in clf.coefs_ + clf.intercepts_]
     monkeypatch.setattr(_classifier._core, "sgd_step", _interrupting_step(2))
-    with pytest.warns(UserWarning, match="interrupted by user after 1 complete"):
-        clf.partial_fit(X, y)
-    assert clf.n_iter_ == 1 and clf.t_ == len(y) + 10
+    assert "after 1 complete epoch " in interrupted_fit(clf.partial_fit, X, y)
+    assert clf.n_iter_ == 1 and clf.t_ == len(y)
+    for kept, old in zip(clf.coefs_ + clf.intercepts_, before, strict=True):
+        np.testing.assert_array_equal(kept, old)
     _assert_valid_probabilities(clf, X)
