@@ -20,7 +20,15 @@ format: the first 300 training, 100 validation and 100 test images. The
 loaders read it as they read their cache, with every split and option
 working; nothing in the package changes, so no user can get the small copy
 without asking for it. Figures that snippets print are then those of the small
-copy.
+copy. Fashion-MNIST is not copied: a block that loads it skips.
+
+Recipes
+-------
+The README assigns each recipe of ``sknumpynet/benchmarks/_recipes.py`` to a
+variable named after it (``mnist-fast`` to ``mnist_fast``);
+``test_readme_recipes_are_what_the_benchmark_runs`` runs those assignments
+alone and compares the steps and the network's parameters with the recipe's
+pipeline, its seed aside.
 
 Figures
 -------
@@ -30,6 +38,12 @@ reads that output and checks every number of the table against it, at the
 precision shown, and that the table has a row for each of its contenders or
 recipes. ``PROSE_FIGURES`` lists the figures quoted in sentences. When a
 report is made again, these tests name each line to update.
+
+Extras
+------
+The getting-started page names each extra of ``pyproject.toml`` and the
+packages it installs, and a page that offers ``sknumpynet-bench`` names
+``pip install "sknumpynet[bench]"``.
 """
 
 import ast
@@ -80,7 +94,6 @@ EXPECTED_FAILURES = {
     "docs/user_guide/network.rst": "block at line 38: NameError: "
     "SigmoidMLPClassifier (a fragment without its import)",
     "docs/user_guide/parameters.rst": "block at line 179: NameError: X_train",
-    "docs/user_guide/robustness.rst": "block at line 370: NameError: clf",
     "docs/user_guide/schedules.rst": "block at line 103: NameError: "
     "SigmoidMLPClassifier (a fragment without its import)",
     "docs/user_guide/sgd.rst": "block at line 48: NameError: SigmoidMLPClassifier "
@@ -130,7 +143,7 @@ def _previous_text_line(lines, index):
     return next((line.strip() for line in reversed(lines[:index]) if line.strip()), "")
 
 
-def _markdown_snippets(document, lines):
+def _markdown_snippets(lines):
     index = 0
     while index < len(lines):
         if lines[index].strip() == "```python":
@@ -140,7 +153,7 @@ def _markdown_snippets(document, lines):
         index += 1
 
 
-def _rst_snippets(document, lines):
+def _rst_snippets(lines):
     for index, line in enumerate(lines):
         directive = re.fullmatch(r"( *)\.\. code-block:: python\s*", line)
         if directive is None:
@@ -164,7 +177,7 @@ def snippets_of(document):
     suffix = Path(document).suffix
     find = _markdown_snippets if suffix == ".md" else _rst_snippets
     snippets = []
-    for first, body, opening in find(document, lines):
+    for first, body, opening in find(lines):
         while body and not body[0].strip():
             body, first = body[1:], first + 1
         marker = NOT_RUN[suffix].fullmatch(_previous_text_line(lines, opening))
@@ -275,13 +288,16 @@ def small_data_home(tmp_path_factory):
     rows = np.concatenate(
         [np.arange(start, start + count) for start, count in SMALL_MNIST_PARTS.values()]
     )
-    fit, validation = (count for _, count in list(SMALL_MNIST_PARTS.values())[:2])
+    n_fit, n_validation = (
+        SMALL_MNIST_PARTS["fit"][1],
+        SMALL_MNIST_PARTS["validation"][1],
+    )
     home = tmp_path_factory.mktemp("scikit_learn_data")
     small = RawDataset(
         images=mnist.images[rows],
         labels=mnist.target[rows].astype(np.uint8),
-        n_train=fit + validation,
-        n_validation=validation,
+        n_train=n_fit + n_validation,
+        n_validation=n_validation,
     )
     write_npz_atomic(home / "sknumpynet" / "mnist.npz", small)
     return home
@@ -310,13 +326,6 @@ def test_snippets_run(document, small_data_home, tmp_path, monkeypatch):
             run_document(document)
         finally:
             plt.close("all")
-
-
-def test_small_copy_is_what_the_loaders_return(small_data_home, monkeypatch):
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(small_data_home))
-    X_fit, X_val, X_test, *_ = load_mnist(split="train_val_test", return_X_y=True)
-    sizes = [count for _, count in SMALL_MNIST_PARTS.values()]
-    assert [len(X_fit), len(X_val), len(X_test)] == sizes
 
 
 # -- The recipes --------------------------------------------------------------
