@@ -217,6 +217,7 @@ def test_recipes_are_tested_against_the_svc_of_the_results(
             assert test["p_value"] == pytest.approx(exact if n_discordant else 1.0)
         assert recipe["p_value"] == max(test["p_value"] for test in tests)
         assert recipe["verdict"] in ("beats", "ties", "loses")
+        # Noise against noise: no p-value small enough to print as a bound.
         summary = f"least favourable seed: p = {recipe['p_value']:.3g}"
         assert f"{recipe['recipe']}: test accuracy" in out
         assert summary in out

@@ -266,7 +266,7 @@ def _report_recipe(name, jobs, reference, y_test, log):
     log.note(
         f"{name}: test accuracy {accuracy:.4f} ± {accuracy_std:.4f}, fit "
         f"{fit_s:.4g} ± {fit_s_std:.2g} s over {len(seeds)} seeds; McNemar "
-        f"{versus}, least favourable seed: p = {weakest.p_value:.3g}, "
+        f"{versus}, least favourable seed: {_p_text(weakest.p_value)}, "
         f"{weakest.verdict}"
     )
     for seed in seeds:
@@ -275,7 +275,7 @@ def _report_recipe(name, jobs, reference, y_test, log):
             f"  seed {seed['seed']}: accuracy {seed['accuracy']:.4f}, fit "
             f"{seed['fit_s']:.4g} s; right where the {reference.contender} is "
             f"wrong {test.only_first}, wrong where it is right {test.only_second}, "
-            f"p = {test.p_value:.3g}"
+            f"{_p_text(test.p_value)}"
         )
     log.results.append(
         {
@@ -299,6 +299,11 @@ def _seed_record(job, reference, y_test):
     test = mcnemar_test(y_test, measured["y_pred"], reference.measured["y_pred"])
     keys = ("accuracy", "fit_s", "predict_s")
     return {"seed": job.seed, **{key: measured[key] for key in keys}, "mcnemar": test}
+
+
+def _p_text(p_value):
+    """``"p = 0.0123"``, or ``"p < 0.0001"`` below what four decimals show."""
+    return f"p = {p_value:.3g}" if p_value >= 1e-4 else "p < 0.0001"
 
 
 def _mean_std(records, key):
