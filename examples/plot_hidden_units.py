@@ -70,14 +70,14 @@ colorbar = display.figure_.colorbar(display.images_[0], ax=display.axes_, shrink
 # Why the initialisation shows
 # ----------------------------
 # Chapter 1 of Nielsen's book starts from weights drawn from N(0, 1); chapter
-# 3 scales them down to N(0, 1/784), our default ``init="nielsen"``. The
+# 3 scales them down to N(0, 1/784), our default ``init="lecun_normal"``. The
 # network trained from large weights still classifies most digits right,
 # but its pictures are noise: training changes each weight by far less than
 # the random value it started with.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     large_init = SigmoidMLPClassifier(
-        init="large", max_iter=n_epochs, random_state=0
+        init="standard_normal", max_iter=n_epochs, random_state=0
     ).fit(X_train, y_train)
 print(f"test accuracy from N(0, 1) weights: {large_init.score(X_test, y_test):.4f}")
 
@@ -87,7 +87,7 @@ print(f"test accuracy from N(0, 1) weights: {large_init.score(X_test, y_test):.4
 import matplotlib.pyplot as plt
 
 fig = plt.figure(figsize=(10, 5.4))
-networks = {'init="nielsen" (default)': clf, 'init="large"': large_init}
+networks = {'init="lecun_normal" (default)': clf, 'init="standard_normal"': large_init}
 for subfig, (title, network) in zip(
     fig.subfigures(1, 2), networks.items(), strict=True
 ):

@@ -60,7 +60,7 @@ net = SigmoidMLPClassifier(
     hidden_layer_sizes=(30,),
     loss="squared_error",  # the quadratic cost, C = |a - y|^2 / 2
     output_activation="sigmoid",  # ten independent sigmoid output neurons
-    init="large",  # weights and biases drawn from N(0, 1)
+    init="standard_normal",  # weights and biases drawn from N(0, 1)
     learning_rate_init=3.0,  # eta
     batch_size=10,  # mini_batch_size
     momentum=0.0,  # plain SGD
@@ -143,7 +143,7 @@ for d in digits:
 # when it is most wrong. This is the learning slowdown of Nielsen's chapter 3,
 # and the reason for the cross-entropy cost, whose error is :math:`a - y`
 # whatever the slope (:doc:`/user_guide/costs`). The weights drawn from
-# :math:`\mathcal N(0, 1)` (``init="large"``) make saturation likely from the
-# start; chapter 3's smaller initial weights (``init="nielsen"``) are the
+# :math:`\mathcal N(0, 1)` (``init="standard_normal"``) make saturation likely
+# from the start; chapter 3's smaller initial weights (``init="lecun_normal"``) are the
 # other half of the cure. Both are the package's defaults.
 print(f"test accuracy after {n_epochs} epochs: {net.score(X_test, y_test):.4f}")

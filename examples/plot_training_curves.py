@@ -75,16 +75,17 @@ for epoch in clf.history_[-3:]:
 # -----------------------------------------------------
 # Nielsen's chapter 3 trains 30 hidden neurons on the first 1,000 training
 # digits only, with mini-batches of 10, eta = 0.5, no momentum, and the large
-# initial weights of chapter 1 (``init="large"``; the default ``"nielsen"``
-# initialisation is itself a remedy against overfitting, the book's next
-# section). The network soon classifies all of its 1,000 digits right, but
-# the validation accuracy stops improving long before: what it learns after
-# that is peculiarities of these 1,000 digits. ``n_iter_no_change=n_epochs``
-# turns the stopping rule off, so that every run lasts ``n_epochs`` epochs.
+# initial weights of chapter 1 (``init="standard_normal"``; the default
+# ``"lecun_normal"`` initialisation is itself a remedy against overfitting,
+# the book's next section). The network soon classifies all of its 1,000
+# digits right, but the validation accuracy stops improving long before: what
+# it learns after that is peculiarities of these 1,000 digits.
+# ``n_iter_no_change=n_epochs`` turns the stopping rule off, so that every run
+# lasts ``n_epochs`` epochs.
 n_epochs = 60 if QUICK else 400
 book_network = {
     "hidden_layer_sizes": (30,),
-    "init": "large",
+    "init": "standard_normal",
     "batch_size": 10,
     "learning_rate_init": 0.5,
     "momentum": 0.0,

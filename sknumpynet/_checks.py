@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils._param_validation import InvalidParameterError, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
@@ -38,6 +38,34 @@ class FeatureScaleWarning(UserWarning):
     silence it with ``warnings.filterwarnings("ignore",
     category=FeatureScaleWarning)``.
     """
+
+
+class StrOptionsWithSynonyms(StrOptions):
+    """scikit-learn's ``StrOptions`` constraint, for names that have synonyms.
+
+    It accepts the names and their synonyms; the error for any other value
+    lists the names and says which name each synonym stands for.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The accepted names, in the order the error lists them.
+    synonyms : dict of str to str
+        Each synonym, and the name it stands for.
+    """
+
+    def __init__(self, names, synonyms):
+        super().__init__({*names, *synonyms})
+        self.names = tuple(names)
+        self.synonyms = dict(synonyms)
+
+    def __str__(self):
+        names = ", ".join(repr(name) for name in self.names)
+        synonyms = "; ".join(
+            f"{synonym!r} is a synonym of {name!r}"
+            for synonym, name in self.synonyms.items()
+        )
+        return f"a str among {{{names}}} ({synonyms})"
 
 
 class ValidationData(NamedTuple):

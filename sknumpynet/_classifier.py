@@ -22,6 +22,14 @@ from threadpoolctl import threadpool_limits
 from . import _checks, _core, _training
 from ._callbacks import CallbackSupportMixin, CallbackTasks
 
+# The book's names, kept as synonyms of the names the ecosystem uses.
+LOSS_SYNONYMS = {"cross_entropy": "log_loss"}
+INIT_SYNONYMS = {
+    "nielsen": "lecun_normal",
+    "large": "standard_normal",
+    "glorot": "glorot_uniform",
+}
+
 
 class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """A network of sigmoid neurons trained by backpropagation and mini-batch SGD.
@@ -41,10 +49,11 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         ``hidden_layer_sizes=(30,)`` on MNIST: input and output sizes come
         from the data.
 
-    loss : {"cross_entropy", "squared_error"}, default="cross_entropy"
+    loss : {"log_loss", "squared_error"}, default="log_loss"
         The cost ``C`` minimised, per sample and summed over the output units.
         ``"squared_error"`` is the book's quadratic cost
-        ``0.5 * ||a - y||^2`` (chapter 1). ``"cross_entropy"`` is
+        ``0.5 * ||a - y||^2`` (chapter 1). ``"log_loss"`` (scikit-learn's
+        name; ``"cross_entropy"``, the book's, is a synonym) is
         ``-sum(y ln a + (1 - y) ln(1 - a))`` with sigmoid outputs and the
         log-likelihood ``-sum(y ln a)`` with softmax outputs (chapter 3); it
         learns faster when an output neuron saturates on a wrong answer.
@@ -58,12 +67,21 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         multilabel targets, which softmax cannot represent. The choice made is
         stored in ``out_activation_``.
 
-    init : {"nielsen", "large", "glorot"}, default="nielsen"
-        How the weights are drawn. ``"nielsen"``: weights ``N(0, 1/n_in)``,
-        biases ``N(0, 1)`` (the book's default from chapter 3, which keeps
-        hidden neurons out of saturation). ``"large"``: weights and biases
-        ``N(0, 1)`` (chapter 1). ``"glorot"``: weights uniform on
-        ``±sqrt(6 / (n_in + n_out))``, biases zero (Glorot and Bengio, 2010).
+    init : {"lecun_normal", "standard_normal", "glorot_uniform"}, \
+            default="lecun_normal"
+        How the weights and biases are drawn; the book's names are synonyms.
+
+        - ``"lecun_normal"`` (the book's ``"nielsen"``, its default from
+          chapter 3): weights ``N(0, 1/n_in)``, which keeps hidden neurons out
+          of saturation (LeCun et al., 1998), and biases ``N(0, 1)``. Keras'
+          ``lecun_normal`` draws weights of the same variance from a normal
+          truncated at two standard deviations, and Keras layers start their
+          biases at zero.
+        - ``"standard_normal"`` (the book's ``"large"``, chapter 1): weights
+          and biases ``N(0, 1)``.
+        - ``"glorot_uniform"`` (``"glorot"``): weights uniform on
+          ``±sqrt(6 / (n_in + n_out))``, biases zero (Glorot and Bengio,
+          2010), as in Keras.
 
     dropout : float, default=0.0
         Probability of silencing each hidden neuron during training, drawn
@@ -317,9 +335,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "loss": [StrOptions(set(_core.LOSSES))],
+        "loss": [_checks.StrOptionsWithSynonyms(_core.LOSSES, LOSS_SYNONYMS)],
         "output_activation": [StrOptions({"auto", *_core.OUTPUT_ACTIVATIONS})],
-        "init": [StrOptions(set(_core.INITS))],
+        "init": [_checks.StrOptionsWithSynonyms(_core.INITS, INIT_SYNONYMS)],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -351,9 +369,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self,
         hidden_layer_sizes=(100,),
         *,
-        loss="cross_entropy",
+        loss="log_loss",
         output_activation="auto",
-        init="nielsen",
+        init="lecun_normal",
         dropout=0.0,
         alpha=1.0,
         batch_size="auto",
@@ -714,7 +732,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         try:
             self._rng = check_random_state(self.random_state)
             self.coefs_, self.intercepts_ = _core.init_params(
-                layer_sizes, self.init, self._rng, X.dtype
+                layer_sizes, INIT_SYNONYMS.get(self.init, self.init), self._rng, X.dtype
             )
             self._velocity = np.zeros(n_params, dtype=X.dtype)
         except MemoryError as exc:
@@ -806,7 +824,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             [b.astype(dtype, copy=False) for b in self.intercepts_],
         )
         rule = _core.StepRule(
-            loss=self.loss,
+            loss=LOSS_SYNONYMS.get(self.loss, self.loss),
             out_activation=self.out_activation_,
             l2=self.alpha / n_effective,
             learning_rate=self.learning_rate_init,

@@ -41,9 +41,9 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit, log_expit
 
-LOSSES = ("cross_entropy", "squared_error")
+LOSSES = ("log_loss", "squared_error")
 OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
-INITS = ("nielsen", "large", "glorot")
+INITS = ("lecun_normal", "standard_normal", "glorot_uniform")
 
 
 def init_params(layer_sizes, init, rng, dtype):
@@ -53,12 +53,13 @@ def init_params(layer_sizes, init, rng, dtype):
     ----------
     layer_sizes : sequence of int
         ``[n_inputs, n_hidden_1, ..., n_outputs]``.
-    init : {"nielsen", "large", "glorot"}
-        ``"nielsen"``: weights N(0, 1/n_in), biases N(0, 1) (the book's
-        default from chapter 3). ``"large"``: weights and biases N(0, 1) (the
-        book's chapter 1). ``"glorot"``: weights uniform on
-        ``[-r, r]`` with ``r = sqrt(6 / (n_in + n_out))``, biases zero
-        (Glorot and Bengio, 2010).
+    init : {"lecun_normal", "standard_normal", "glorot_uniform"}
+        ``"lecun_normal"``: weights N(0, 1/n_in) (not truncated, unlike
+        Keras'), biases N(0, 1) (the book's default from chapter 3).
+        ``"standard_normal"``: weights and biases N(0, 1) (the book's chapter
+        1). ``"glorot_uniform"``: weights uniform on ``[-r, r]`` with
+        ``r = sqrt(6 / (n_in + n_out))``, biases zero (Glorot and Bengio,
+        2010).
     rng : numpy.random.RandomState
         Source of randomness; the global numpy state is never used.
     dtype : numpy dtype
@@ -71,12 +72,12 @@ def init_params(layer_sizes, init, rng, dtype):
     """
     coefs, intercepts = [], []
     for n_in, n_out in itertools.pairwise(layer_sizes):
-        if init == "glorot":
+        if init == "glorot_uniform":
             bound = np.sqrt(6.0 / (n_in + n_out))
             weights = rng.uniform(-bound, bound, size=(n_in, n_out))
             biases = np.zeros(n_out)
         else:
-            scale = 1.0 / np.sqrt(n_in) if init == "nielsen" else 1.0
+            scale = 1.0 / np.sqrt(n_in) if init == "lecun_normal" else 1.0
             weights = scale * rng.standard_normal(size=(n_in, n_out))
             biases = rng.standard_normal(size=n_out)
         coefs.append(weights.astype(dtype, copy=False))
@@ -250,9 +251,9 @@ def per_sample_loss(Y, logits, outputs, loss, out_activation):
         saturated outputs give a large finite cost instead of ``log(0)``.
     outputs : ndarray of shape (n_samples, n_outputs)
         ``output_activation(logits, out_activation)``.
-    loss : {"cross_entropy", "squared_error"}
+    loss : {"log_loss", "squared_error"}
         ``"squared_error"`` is the book's quadratic cost ``0.5 * ||a - y||^2``.
-        ``"cross_entropy"`` is ``-sum(y ln a + (1 - y) ln(1 - a))`` for
+        ``"log_loss"``, the cross-entropy, is ``-sum(y ln a + (1 - y) ln(1 - a))`` for
         sigmoid outputs and ``-sum(y ln a)`` for softmax outputs.
     out_activation : {"sigmoid", "softmax"}
         The output activation.
@@ -277,7 +278,7 @@ def output_delta(Y, outputs, loss, out_activation):
     ----------
     Y : ndarray of shape (n_samples, n_outputs)
     outputs : ndarray of shape (n_samples, n_outputs)
-    loss : {"cross_entropy", "squared_error"}
+    loss : {"log_loss", "squared_error"}
     out_activation : {"sigmoid", "softmax"}
 
     Returns
@@ -288,7 +289,7 @@ def output_delta(Y, outputs, loss, out_activation):
         quadratic cost down on saturated units cancels (Nielsen, chapter 3).
     """
     delta = outputs - Y
-    if loss == "cross_entropy":
+    if loss == "log_loss":
         return delta
     if out_activation == "sigmoid":
         delta *= outputs * (1 - outputs)
@@ -319,7 +320,7 @@ def loss_and_delta(Y, logits, loss, out_activation):
     costs : ndarray of shape (n_samples,)
     delta : ndarray of shape (n_samples, n_outputs)
     """
-    if loss == "cross_entropy" and out_activation == "softmax":
+    if loss == "log_loss" and out_activation == "softmax":
         shifted = logits - logits.max(axis=1, keepdims=True)
         delta = np.exp(shifted)
         sums = delta.sum(axis=1)

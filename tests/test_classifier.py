@@ -1,5 +1,6 @@
 """Behaviour of SigmoidMLPClassifier that users rely on."""
 
+import re
 import signal
 import threading
 import warnings
@@ -75,7 +76,7 @@ def test_learns_xor():
             "alpha": 0.0,
         },
         {
-            "loss": "cross_entropy",
+            "loss": "log_loss",
             "output_activation": "sigmoid",
             "hidden_layer_sizes": (64, 32),
             "max_iter": 100,
@@ -333,30 +334,95 @@ def test_warm_start_continues_and_checks_classes(small_problem):
 
 
 @pytest.mark.parametrize(
-    "params",
+    "name, value",
     [
-        {"hidden_layer_sizes": (10, 0)},
-        {"hidden_layer_sizes": -3},
-        {"loss": "log_loss"},
-        {"output_activation": "relu"},
-        {"init": "he"},
-        {"alpha": -1.0},
-        {"batch_size": 0},
-        {"learning_rate": "optimal"},
-        {"learning_rate_init": 0.0},
-        {"max_iter": 0},
-        {"momentum": 1.0},
-        {"validation_fraction": 1.0},
-        {"n_iter_no_change": 0},
-        {"class_weight": "uniform"},
+        ("hidden_layer_sizes", (10, 0)),
+        ("hidden_layer_sizes", -3),
+        ("loss", "hinge"),
+        ("output_activation", "relu"),
+        ("init", "he_normal"),
+        ("alpha", -1.0),
+        ("batch_size", 0),
+        ("learning_rate", "optimal"),
+        ("learning_rate_init", 0.0),
+        ("max_iter", 0),
+        ("momentum", 1.0),
+        ("validation_fraction", 1.0),
+        ("n_iter_no_change", 0),
+        ("class_weight", "uniform"),
     ],
 )
-def test_invalid_parameters_are_refused(small_problem, params):
+def test_invalid_parameters_are_refused_by_name_and_value(small_problem, name, value):
     X, y = small_problem
-    with pytest.raises(
-        (InvalidParameterError, ValueError), match=r"hidden_layer_sizes|must be"
+    with pytest.raises(InvalidParameterError) as excinfo:
+        SigmoidMLPClassifier(**{name: value}).fit(X, y)
+    message = str(excinfo.value)
+    assert re.search(rf"\b{name}\b", message), message
+    assert repr(value) in message, message
+
+
+@pytest.mark.parametrize(
+    "param, synonym, name",
+    [
+        ("loss", "cross_entropy", "log_loss"),
+        ("init", "nielsen", "lecun_normal"),
+        ("init", "large", "standard_normal"),
+        ("init", "glorot", "glorot_uniform"),
+    ],
+)
+def test_the_books_names_are_synonyms_that_train_the_same_network(
+    small_problem, param, synonym, name
+):
+    X, y = small_problem
+    book, ecosystem = (
+        _fit_quietly(
+            SigmoidMLPClassifier(max_iter=3, random_state=0, **{param: value}), X, y
+        )
+        for value in (synonym, name)
+    )
+    for a, b in zip(
+        book.coefs_ + book.intercepts_,
+        ecosystem.coefs_ + ecosystem.intercepts_,
+        strict=True,
     ):
-        SigmoidMLPClassifier(**params).fit(X, y)
+        np.testing.assert_array_equal(a, b)
+    assert book.loss_curve_ == ecosystem.loss_curve_
+    assert book.get_params()[param] == synonym  # kept as given, for clone
+
+
+@pytest.mark.parametrize(
+    "param, value, facts",
+    [
+        (
+            "loss",
+            "logloss",
+            [
+                "'log_loss'",
+                "'squared_error'",
+                "'cross_entropy' is a synonym of 'log_loss'",
+            ],
+        ),
+        (
+            "init",
+            "he_normal",
+            [
+                "'lecun_normal'",
+                "'glorot_uniform'",
+                "'nielsen' is a synonym of 'lecun_normal'",
+                "'large' is a synonym of 'standard_normal'",
+                "'glorot' is a synonym of 'glorot_uniform'",
+            ],
+        ),
+    ],
+)
+def test_a_refused_name_lists_the_names_and_their_synonyms(
+    small_problem, param, value, facts
+):
+    X, y = small_problem
+    with pytest.raises(InvalidParameterError, match=param) as excinfo:
+        SigmoidMLPClassifier(**{param: value}).fit(X, y)
+    for fact in [repr(value), *facts]:
+        assert fact in str(excinfo.value)
 
 
 def test_works_in_pipeline_and_grid_search_with_two_jobs(digits):

@@ -22,7 +22,7 @@ def _problem(
     else:  # independent sigmoid outputs: any 0/1 pattern
         Y = rng.randint(2, size=(n_samples, n_outputs)).astype(float)
     coefs, intercepts = _core.init_params(
-        [n_features, *hidden_sizes, n_outputs], "large", rng, np.float64
+        [n_features, *hidden_sizes, n_outputs], "standard_normal", rng, np.float64
     )
     # Unequal sample weights, as sample_weight produces.
     row_scale = rng.uniform(0.5, 2.0, size=n_samples)
@@ -189,7 +189,7 @@ def test_saturated_outputs_give_finite_loss_and_delta(loss, out_activation, dtyp
         assert np.all(np.isfinite(array))
         assert array.dtype == dtype
     assert np.all(np.isfinite(log_outputs[:, 2]))
-    if loss == "cross_entropy":
+    if loss == "log_loss":
         # The wrong, saturated answer costs about |z|, not log(0) = inf.
         assert costs[0] == pytest.approx(2e4, rel=1e-3)
 
@@ -214,7 +214,7 @@ def test_sgd_update_follows_its_formula(momentum, nesterov):
 
 def test_flat_params_are_views_weights_first():
     coefs, intercepts = _core.init_params(
-        [3, 4, 2], "nielsen", np.random.RandomState(0), float
+        [3, 4, 2], "lecun_normal", np.random.RandomState(0), float
     )
     params = _core.flatten_params(coefs, intercepts)
     assert params.n_weights == 3 * 4 + 4 * 2
@@ -237,8 +237,8 @@ def test_init_params_shapes_scales_and_reproducibility(init):
     assert all(w.dtype == np.float32 for w in coefs + intercepts)
     np.testing.assert_array_equal(coefs[0], again[0])
     expected_std = {
-        "nielsen": 1 / np.sqrt(400),
-        "large": 1.0,
-        "glorot": np.sqrt(6 / 700) / np.sqrt(3),
+        "lecun_normal": 1 / np.sqrt(400),
+        "standard_normal": 1.0,
+        "glorot_uniform": np.sqrt(6 / 700) / np.sqrt(3),
     }[init]
     assert coefs[0].std() == pytest.approx(expected_std, rel=0.02)

@@ -763,8 +763,13 @@ def test_training_after_a_diverged_partial_fit_continues_as_if_it_never_ran(
 @pytest.mark.parametrize(
     "params",
     [
-        {"init": "large"},  # N(0, 1) weights on inputs of 1e4: every unit at 0 or 1
-        {"init": "large", "loss": "squared_error", "output_activation": "sigmoid"},
+        # N(0, 1) weights on inputs of 1e4: every unit at 0 or 1
+        {"init": "standard_normal"},
+        {
+            "init": "standard_normal",
+            "loss": "squared_error",
+            "output_activation": "sigmoid",
+        },
     ],
 )
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

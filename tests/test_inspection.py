@@ -245,11 +245,18 @@ def test_training_curves_reject_inconsistent_input(arrays, plot_params, match):
         TrainingCurveDisplay(**arrays).plot(**plot_params)
 
 
-def test_ax_must_hold_one_axes_per_metric():
+def test_ax_must_hold_one_axes_per_metric_or_be_one_axes_to_split():
     display = TrainingCurveDisplay(train_loss=[1.0, 0.5], train_accuracy=[0.1, 0.2])
-    _, ax = plt.subplots()
+    _, axes = plt.subplots(1, 3)
     with pytest.raises(ValueError, match=r"one Axes per metric drawn \(2: loss, acc"):
-        display.plot(ax=ax)
+        display.plot(ax=axes)
+    _, ax = plt.subplots()
+    display.plot(ax=ax)
+    assert display.bounding_ax_ is ax and not ax.axison
+    assert [axis.get_ylabel() for axis in display.axes_] == ["Loss", "Accuracy"]
+    assert set(display.axes_) == set(ax.figure.axes) - {ax}
+    with pytest.raises(ValueError, match="axes_"):
+        display.plot(ax=ax)  # already split
 
 
 # ------------------------------------------------------------- HiddenUnitsDisplay
@@ -285,6 +292,17 @@ def test_hidden_units_global_and_fixed_colour_scales(clf_without_val):
         clf_without_val, image_shape=(8, 8), n_units=3, vmax=0.5
     )
     assert {image.get_clim() for image in display.images_} == {(-0.5, 0.5)}
+
+
+def test_hidden_units_split_a_single_axes_into_a_grid(clf_without_val):
+    _, ax = plt.subplots()
+    display = HiddenUnitsDisplay.from_estimator(
+        clf_without_val, image_shape=(8, 8), n_units=5, n_cols=3, ax=ax
+    )
+    assert display.bounding_ax_ is ax and not ax.axison
+    assert display.axes_.shape == (2, 3)
+    assert set(display.axes_.flat) == set(ax.figure.axes) - {ax}
+    assert not display.axes_[1, 2].axison  # the sixth cell holds no neuron
 
 
 def test_n_units_draws_the_first_units_on_the_given_axes(clf_without_val):

@@ -233,23 +233,36 @@ def test_constructor_arrays_must_agree():
         display.plot()
 
 
-def test_style_keywords_and_a_subfigure(clf, digits):
+def test_a_single_axes_is_split_into_the_grid_and_style_keywords_apply(clf, digits):
     fig = plt.figure()
     left, right = fig.subfigures(1, 2)
+    ax = right.subplots()
     display = _draw(
         clf,
         digits,
         n_images=2,
-        fig=right,
+        ax=ax,
         im_kw={"cmap": "viridis"},
         bar_kw={"color": "black"},
     )
 
     assert display.figure_ is right
-    assert set(display.axes_.ravel()) == set(right.axes)
+    assert display.bounding_ax_ is ax and not ax.axison
+    assert set(display.axes_.ravel()) == set(right.axes) - {ax}
     assert not left.axes
     assert display.images_[0].get_cmap().name == "viridis"
     assert {bar.get_facecolor() for bar in display.bars_[1]} == {to_rgba("black")}
+
+
+def test_an_array_of_axes_is_used_in_pairs(clf, digits):
+    _, axes = plt.subplots(2, 4)
+    display = _draw(clf, digits, n_images=4, ax=axes)
+
+    np.testing.assert_array_equal(display.axes_, axes.reshape(4, 2))
+    assert display.bounding_ax_ is None
+    assert display.images_[1].axes is axes[0, 2]
+    with pytest.raises(ValueError, match=r"two Axes per image.*\(6 for 3 images\)"):
+        _draw(clf, digits, n_images=3, ax=axes)
 
 
 def test_without_matplotlib_plotting_says_what_is_missing():

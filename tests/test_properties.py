@@ -153,11 +153,11 @@ def _grid(**options):
 # every example.
 ARCHITECTURES = _grid(
     hidden_layer_sizes=[(), (1,), (3,), (2, 2)],
-    init=["nielsen", "large", "glorot"],
+    init=["lecun_normal", "standard_normal", "glorot_uniform"],
     dropout=[0.0, 0.5],
 )
 OUTPUTS = _grid(
-    loss=["cross_entropy", "squared_error"],
+    loss=["log_loss", "squared_error"],
     output_activation=["auto", "sigmoid", "softmax"],
 )
 OPTIMISERS = _grid(

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
+from ._axes import is_single_axes, split_axes
 from ._predictions import _check_image_shape
 from ._training_curve import _final_estimator
 
@@ -39,7 +40,11 @@ class HiddenUnitsDisplay:
 
     axes_ : ndarray of matplotlib Axes
         The grid of axes, of shape ``(n_rows, n_cols)`` when the display
-        created it, else the shape of `ax`.
+        made it, else the shape of `ax` (``(1,)`` for a single Axes).
+
+    bounding_ax_ : matplotlib Axes or None
+        The Axes whose area holds the grid when ``plot`` was given a single
+        Axes to split; None otherwise.
 
     figure_ : matplotlib Figure
         The figure holding the axes.
@@ -68,10 +73,14 @@ class HiddenUnitsDisplay:
 
         Parameters
         ----------
-        ax : array-like of matplotlib Axes, default=None
-            At least one Axes per neuron, filled in order (row by row for a
-            2-d grid such as ``plt.subplots(4, 5)[1]``). None creates a grid
-            of about square shape, without the ticks.
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw. An array holds at least one Axes per neuron,
+            filled in order (row by row for a 2-d grid such as
+            ``plt.subplots(4, 5)[1]``). A single Axes is drawn on for one
+            neuron, and for more has its area split into a grid, as
+            scikit-learn's
+            :class:`~sklearn.inspection.PartialDependenceDisplay` does. None
+            creates a figure with a grid of about square shape.
 
         vmax : "unit", "global" or float, default="unit"
             Colour limits: each image is drawn on ``[-vmax, vmax]``.
@@ -91,8 +100,8 @@ class HiddenUnitsDisplay:
             have different colours and zero is in the middle.
 
         n_cols : int, default=None
-            Number of columns of the grid created when `ax` is None; None
-            means ``ceil(sqrt(n_units))``.
+            Number of columns of the grid made when `ax` is None or a single
+            Axes; None means ``ceil(sqrt(n_units))``.
 
         im_kw : dict, default=None
             Keyword arguments of :meth:`matplotlib.axes.Axes.imshow`; they
@@ -101,12 +110,10 @@ class HiddenUnitsDisplay:
         Returns
         -------
         display : HiddenUnitsDisplay
-            The display, with the artists stored in ``images_``, ``axes_``
-            and ``figure_``.
+            The display, with the artists stored in ``images_``, ``axes_``,
+            ``bounding_ax_`` and ``figure_``.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
-
         weights = np.asarray(self.weights, dtype=float)
         if weights.ndim != 3 or weights.shape[0] == 0:
             raise ValueError(
@@ -116,37 +123,7 @@ class HiddenUnitsDisplay:
         n_units = weights.shape[0]
         limits = _color_limits(weights, vmax)
 
-        if ax is None:
-            if n_cols is None:
-                n_cols = math.ceil(math.sqrt(n_units))
-            elif not isinstance(n_cols, Integral) or n_cols < 1:
-                raise ValueError(f"n_cols must be a positive int; got {n_cols!r}.")
-            n_rows = math.ceil(n_units / n_cols)
-            cell = min(1.0, 12.0 / n_cols)  # inches; at most 12 inches wide
-            _, axes = plt.subplots(
-                n_rows,
-                n_cols,
-                figsize=(max(cell * n_cols, 2.0), max(cell * n_rows, 2.0)),
-                squeeze=False,
-                gridspec_kw={
-                    "left": 0.02,
-                    "right": 0.98,
-                    "bottom": 0.02,
-                    "top": 0.98,
-                    "wspace": 0.05,
-                    "hspace": 0.05,
-                },
-            )
-            for unused_ax in axes.ravel()[n_units:]:
-                unused_ax.set_axis_off()
-        else:
-            axes = np.asarray(ax, dtype=object)
-            if axes.size < n_units:
-                raise ValueError(
-                    f"ax must hold at least one Axes per neuron ({n_units}); got "
-                    f"{axes.size}."
-                )
-
+        axes = _unit_axes(ax, n_units, n_cols)
         images = np.empty(n_units, dtype=object)
         for k, (unit_ax, unit_weights, limit) in enumerate(
             zip(axes.ravel()[:n_units], weights, limits, strict=True)
@@ -164,6 +141,7 @@ class HiddenUnitsDisplay:
 
         self.images_ = images
         self.axes_ = axes
+        self.bounding_ax_ = ax if is_single_axes(ax) and n_units > 1 else None
         self.figure_ = axes.flat[0].figure
         return self
 
@@ -199,8 +177,9 @@ class HiddenUnitsDisplay:
         n_units : int, default=None
             Draw the first `n_units` neurons of the layer; None draws all.
 
-        ax : array-like of matplotlib Axes, default=None
-            At least one Axes per neuron drawn. None creates a grid.
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw: at least one Axes per neuron drawn, a single Axes
+            to split into a grid, or None for a new figure. See :meth:`plot`.
 
         vmax : "unit", "global" or float, default="unit"
             Colour limits ``[-vmax, vmax]``: per neuron, one for all the
@@ -210,8 +189,8 @@ class HiddenUnitsDisplay:
             A diverging colour map.
 
         n_cols : int, default=None
-            Number of columns of the grid created when `ax` is None; None
-            means ``ceil(sqrt(n_units))``.
+            Number of columns of the grid made when `ax` is None or a single
+            Axes; None means ``ceil(sqrt(n_units))``.
 
         im_kw : dict, default=None
             Keyword arguments of :meth:`matplotlib.axes.Axes.imshow`.
@@ -219,8 +198,8 @@ class HiddenUnitsDisplay:
         Returns
         -------
         display : HiddenUnitsDisplay
-            The display, with the artists stored in ``images_``, ``axes_``
-            and ``figure_``.
+            The display, with the artists stored in ``images_``, ``axes_``,
+            ``bounding_ax_`` and ``figure_``.
 
         Raises
         ------
@@ -275,6 +254,48 @@ class HiddenUnitsDisplay:
         return cls(weights).plot(
             ax=ax, vmax=vmax, cmap=cmap, n_cols=n_cols, im_kw=im_kw
         )
+
+
+def _unit_axes(ax, n_units, n_cols):
+    """The Axes to draw the ``n_units`` images on, from ``ax`` as given."""
+    import matplotlib.pyplot as plt
+
+    if is_single_axes(ax) and n_units == 1:
+        return np.array([ax], dtype=object)
+    if ax is not None and not is_single_axes(ax):
+        axes = np.asarray(ax, dtype=object)
+        if axes.size < n_units:
+            raise ValueError(
+                f"ax must hold at least one Axes per neuron ({n_units}); got "
+                f"{axes.size}."
+            )
+        return axes
+    if n_cols is None:
+        n_cols = math.ceil(math.sqrt(n_units))
+    elif not isinstance(n_cols, Integral) or n_cols < 1:
+        raise ValueError(f"n_cols must be a positive int; got {n_cols!r}.")
+    n_rows = math.ceil(n_units / n_cols)
+    if ax is None:
+        cell = min(1.0, 12.0 / n_cols)  # inches; at most 12 inches wide
+        _, axes = plt.subplots(
+            n_rows,
+            n_cols,
+            figsize=(max(cell * n_cols, 2.0), max(cell * n_rows, 2.0)),
+            squeeze=False,
+            gridspec_kw={
+                "left": 0.02,
+                "right": 0.98,
+                "bottom": 0.02,
+                "top": 0.98,
+                "wspace": 0.05,
+                "hspace": 0.05,
+            },
+        )
+    else:
+        axes = split_axes(ax, n_rows, n_cols)
+    for unused_ax in axes.ravel()[n_units:]:
+        unused_ax.set_axis_off()
+    return axes
 
 
 def _color_limits(weights, vmax):

@@ -10,6 +10,8 @@ from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._plotting import _validate_style_kwargs
 from sklearn.utils.validation import check_is_fitted
 
+from ._axes import is_single_axes, split_axes
+
 # Bar colours: the true class, the wrong class the classifier chose, the rest.
 _TRUE_COLOR = "tab:green"
 _WRONG_COLOR = "tab:red"
@@ -62,6 +64,10 @@ class ImagePredictionsDisplay:
 
     axes_ : ndarray of matplotlib Axes of shape (n_images, 2)
         For each image, the axes of the image and the axes of its bars.
+
+    bounding_ax_ : matplotlib Axes or None
+        The Axes whose area holds the grid when ``plot`` was given a single
+        Axes to split; None otherwise.
 
     figure_ : matplotlib Figure or SubFigure
         The figure holding the axes.
@@ -128,16 +134,21 @@ class ImagePredictionsDisplay:
                 )
         return images, y_true, top_classes, top_proba
 
-    def plot(self, *, fig=None, n_cols=None, cmap="gray_r", im_kw=None, bar_kw=None):
+    def plot(self, *, ax=None, n_cols=None, cmap="gray_r", im_kw=None, bar_kw=None):
         """Draw each image next to the bars of its top guesses.
 
         Parameters
         ----------
-        fig : matplotlib Figure or SubFigure, default=None
-            Where to draw the grid of images; None creates a figure.
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw. A single Axes has its area split into the grid of
+            images and bars, as scikit-learn's
+            :class:`~sklearn.inspection.PartialDependenceDisplay` does. An
+            array holds two Axes per image, taken in order: the image's, then
+            its bars'. None creates a figure.
 
         n_cols : int, default=None
-            Number of images per row; None means ``min(n_images, 5)``.
+            Number of images per row of the grid made when `ax` is None or a
+            single Axes; None means ``min(n_images, 5)``.
 
         cmap : str or matplotlib Colormap, default="gray_r"
             The colour map of the images: by default black digits on white,
@@ -156,33 +167,16 @@ class ImagePredictionsDisplay:
         -------
         display : ImagePredictionsDisplay
             The display, with the artists stored in ``images_``, ``bars_``,
-            ``axes_`` and ``figure_``.
+            ``axes_``, ``bounding_ax_`` and ``figure_``.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
-
         images, y_true, top_classes, top_proba = self._arrays()
         n_images, n_top = top_proba.shape
         if n_cols is None:
             n_cols = min(n_images, 5)
         elif isinstance(n_cols, bool) or not isinstance(n_cols, Integral) or n_cols < 1:
             raise ValueError(f"n_cols must be a positive int; got {n_cols!r}.")
-        n_rows = math.ceil(n_images / n_cols)
-        if fig is None:
-            fig = plt.figure(
-                figsize=(2.4 * n_cols, 1.3 * n_rows + 0.2), layout="constrained"
-            )
-        grid = fig.subplots(
-            n_rows,
-            2 * n_cols,
-            squeeze=False,
-            gridspec_kw={"width_ratios": [1, 1.2] * n_cols},
-        )
-        # Pair each image axes with the bar axes on its right, row by row.
-        axes = grid.reshape(n_rows * n_cols, 2)
-        for unused_ax in axes[n_images:].ravel():
-            unused_ax.remove()
-        axes = axes[:n_images]
+        axes = self._image_and_bar_axes(ax, n_images, n_cols)
 
         self.images_ = np.empty(n_images, dtype=object)
         self.bars_ = np.empty(n_images, dtype=object)
@@ -201,8 +195,42 @@ class ImagePredictionsDisplay:
             )
 
         self.axes_ = axes
-        self.figure_ = fig
+        self.bounding_ax_ = ax if is_single_axes(ax) else None
+        self.figure_ = axes[0, 0].figure
         return self
+
+    @staticmethod
+    def _image_and_bar_axes(ax, n_images, n_cols):
+        """Pairs of Axes, an image's and its bars', one row per image."""
+        import matplotlib.pyplot as plt
+
+        if ax is not None and not is_single_axes(ax):
+            axes = np.asarray(ax, dtype=object)
+            if axes.size != 2 * n_images:
+                raise ValueError(
+                    f"ax must hold two Axes per image, its own and its bars' "
+                    f"({2 * n_images} for {n_images} images); got {axes.size}."
+                )
+            return axes.reshape(n_images, 2)
+        n_rows = math.ceil(n_images / n_cols)
+        width_ratios = [1, 1.2] * n_cols
+        if ax is None:
+            figure = plt.figure(
+                figsize=(2.4 * n_cols, 1.3 * n_rows + 0.2), layout="constrained"
+            )
+            grid = figure.subplots(
+                n_rows,
+                2 * n_cols,
+                squeeze=False,
+                gridspec_kw={"width_ratios": width_ratios},
+            )
+        else:
+            grid = split_axes(ax, n_rows, 2 * n_cols, width_ratios)
+        # Pair each image axes with the bar axes on its right, row by row.
+        pairs = grid.reshape(n_rows * n_cols, 2)
+        for unused_ax in pairs[n_images:].ravel():
+            unused_ax.remove()
+        return pairs[:n_images]
 
     @classmethod
     def from_predictions(
@@ -215,7 +243,7 @@ class ImagePredictionsDisplay:
         n_images=20,
         n_top=3,
         mistakes_first=True,
-        fig=None,
+        ax=None,
         n_cols=None,
         cmap="gray_r",
         im_kw=None,
@@ -252,11 +280,13 @@ class ImagePredictionsDisplay:
             their order in the data. If False, draw the first `n_images`
             images in their order.
 
-        fig : matplotlib Figure or SubFigure, default=None
-            Where to draw the grid of images; None creates a figure.
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw: a single Axes to split into the grid, two Axes per
+            image, or None for a new figure. See :meth:`plot`.
 
         n_cols : int, default=None
-            Number of images per row; None means ``min(n_images, 5)``.
+            Number of images per row of the grid made when `ax` is None or a
+            single Axes; None means ``min(n_images, 5)``.
 
         cmap : str or matplotlib Colormap, default="gray_r"
             The colour map of the images.
@@ -272,7 +302,7 @@ class ImagePredictionsDisplay:
         display : ImagePredictionsDisplay
             The display. ``indices`` holds the rows drawn, ``top_classes``
             and ``top_proba`` their top guesses; the artists are stored in
-            ``images_``, ``bars_``, ``axes_`` and ``figure_``.
+            ``images_``, ``bars_``, ``axes_``, ``bounding_ax_`` and ``figure_``.
 
         Raises
         ------
@@ -340,9 +370,7 @@ class ImagePredictionsDisplay:
             top_proba[shown],
             indices=shown,
         )
-        return display.plot(
-            fig=fig, n_cols=n_cols, cmap=cmap, im_kw=im_kw, bar_kw=bar_kw
-        )
+        return display.plot(ax=ax, n_cols=n_cols, cmap=cmap, im_kw=im_kw, bar_kw=bar_kw)
 
     @classmethod
     def from_estimator(
@@ -355,7 +383,7 @@ class ImagePredictionsDisplay:
         n_images=20,
         n_top=3,
         mistakes_first=True,
-        fig=None,
+        ax=None,
         n_cols=None,
         cmap="gray_r",
         im_kw=None,
@@ -397,11 +425,13 @@ class ImagePredictionsDisplay:
             wrong, the most confident mistakes first, then the others in
             their order in `X`. If False, draw the first `n_images` rows.
 
-        fig : matplotlib Figure or SubFigure, default=None
-            Where to draw the grid of images; None creates a figure.
+        ax : matplotlib Axes or array-like of Axes, default=None
+            Where to draw: a single Axes to split into the grid, two Axes per
+            image, or None for a new figure. See :meth:`plot`.
 
         n_cols : int, default=None
-            Number of images per row; None means ``min(n_images, 5)``.
+            Number of images per row of the grid made when `ax` is None or a
+            single Axes; None means ``min(n_images, 5)``.
 
         cmap : str or matplotlib Colormap, default="gray_r"
             The colour map of the images.
@@ -417,7 +447,8 @@ class ImagePredictionsDisplay:
         display : ImagePredictionsDisplay
             The display. ``indices`` holds the rows of `X` drawn,
             ``top_classes`` and ``top_proba`` their top guesses; the artists
-            are stored in ``images_``, ``bars_``, ``axes_`` and ``figure_``.
+            are stored in ``images_``, ``bars_``, ``axes_``, ``bounding_ax_`` and
+            ``figure_``.
 
         Raises
         ------
@@ -468,7 +499,7 @@ class ImagePredictionsDisplay:
             n_images=n_images,
             n_top=n_top,
             mistakes_first=mistakes_first,
-            fig=fig,
+            ax=ax,
             n_cols=n_cols,
             cmap=cmap,
             im_kw=im_kw,

@@ -6,6 +6,8 @@ from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._plotting import _validate_style_kwargs
 from sklearn.utils.validation import check_is_fitted
 
+from ._axes import is_single_axes, split_axes
+
 _METRICS = ("loss", "accuracy")
 _SUBSETS = (("train", "training"), ("val", "validation"))
 _CURVES = tuple(f"{subset}_{metric}" for metric in _METRICS for subset, _ in _SUBSETS)
@@ -90,6 +92,10 @@ class TrainingCurveDisplay:
         The axes, one per metric in the order drawn: by default the loss,
         then the accuracy. Pass them as `ax` to draw another run on them.
 
+    bounding_ax_ : matplotlib Axes or None
+        The Axes whose area holds the axes when ``plot`` was given a single
+        Axes to split; None otherwise.
+
     figure_ : matplotlib Figure
         The figure holding the axes.
 
@@ -162,8 +168,10 @@ class TrainingCurveDisplay:
             and then the accuracy, leaving out a metric that has no values.
 
         ax : matplotlib Axes or array-like of Axes, default=None
-            One Axes per metric, to draw on. None creates a figure with the
-            axes side by side.
+            Where to draw: one Axes per metric, or a single Axes, drawn on
+            for one metric and split side by side for two, as scikit-learn's
+            :class:`~sklearn.inspection.PartialDependenceDisplay` splits its
+            `ax`. None creates a figure with the axes side by side.
 
         name : str, default=None
             Prefix of the legend labels; None uses the `name` given to the
@@ -181,8 +189,8 @@ class TrainingCurveDisplay:
         Returns
         -------
         display : TrainingCurveDisplay
-            The display, with the artists stored in ``lines_``, ``axes_``
-            and ``figure_``.
+            The display, with the artists stored in ``lines_``, ``axes_``,
+            ``bounding_ax_`` and ``figure_``.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
@@ -192,10 +200,13 @@ class TrainingCurveDisplay:
         metrics = self._check_metrics(metrics, curves)
         name = self.name if name is None else name
 
+        split = is_single_axes(ax) and len(metrics) > 1
         if ax is None:
             _, axes = plt.subplots(
                 1, len(metrics), figsize=(5 * len(metrics), 4), layout="constrained"
             )
+        elif split:
+            axes = split_axes(ax, 1, len(metrics))
         else:
             axes = ax
         axes = np.asarray(axes, dtype=object).ravel()
@@ -230,6 +241,7 @@ class TrainingCurveDisplay:
             metric_ax.legend()
 
         self.axes_ = axes
+        self.bounding_ax_ = ax if split else None
         self.figure_ = axes[0].figure
         return self
 
@@ -282,8 +294,8 @@ class TrainingCurveDisplay:
             and then the accuracy.
 
         ax : matplotlib Axes or array-like of Axes, default=None
-            One Axes per metric, to draw on. None creates a figure with the
-            axes side by side.
+            One Axes per metric, or a single Axes to split; None creates a
+            figure. See :meth:`plot`.
 
         name : str, default=None
             Prefix of the legend labels, to tell runs apart.
@@ -299,8 +311,8 @@ class TrainingCurveDisplay:
         Returns
         -------
         display : TrainingCurveDisplay
-            The display, with the artists stored in ``lines_``, ``axes_``
-            and ``figure_``.
+            The display, with the artists stored in ``lines_``, ``axes_``,
+            ``bounding_ax_`` and ``figure_``.
 
         Examples
         --------
@@ -344,8 +356,8 @@ class TrainingCurveDisplay:
             and then the accuracy.
 
         ax : matplotlib Axes or array-like of Axes, default=None
-            One Axes per metric, to draw on. None creates a figure with the
-            axes side by side.
+            One Axes per metric, or a single Axes to split; None creates a
+            figure. See :meth:`plot`.
 
         name : str, default=None
             Prefix of the legend labels, to tell runs apart.
@@ -361,8 +373,8 @@ class TrainingCurveDisplay:
         Returns
         -------
         display : TrainingCurveDisplay
-            The display, with the artists stored in ``lines_``, ``axes_``
-            and ``figure_``.
+            The display, with the artists stored in ``lines_``, ``axes_``,
+            ``bounding_ax_`` and ``figure_``.
 
         Raises
         ------
