@@ -582,10 +582,30 @@ def table_problems(document, source, lineno, header, rows):
             f"a column of their verdicts, one of {sorted(VERDICT_COLUMNS)}"
         )
     shown = {cells[0].strip("*` ") for cells in rows}
-    missing = sorted(set(expected) - shown)
-    if missing:
-        problems.append(f"{document}, table at line {lineno}: no row for {missing}")
+    problems += [
+        f"{document}, table at line {lineno}: no row for {label!r}, which could "
+        f"read: {suggested_row(label, header, expected[label])}"
+        for label in sorted(set(expected) - shown)
+    ]
     return problems
+
+
+def _cell(figures):
+    """Figures as the tables show them: under 1 to 4 decimals, others to 3 digits."""
+    if figures[0] < 1:
+        return " ± ".join(f"{figure:.4f}" for figure in figures)
+    return f"{figures[0]:.1f}" if figures[0] >= 10 else f"{figures[0]:.2f}"
+
+
+def suggested_row(label, header, row):
+    """A table row of `row`'s figures under `header`, to paste and check."""
+    cells = [label]
+    for column in header[1:]:
+        if column in VERDICT_COLUMNS:
+            cells.append(row["verdict"] or "—")
+        else:
+            cells.append(_cell(row[column]) if column in row else "?")
+    return "| " + " | ".join(cells) + " |"
 
 
 TABLE_DOCUMENTS = [README, "docs/benchmarks.md"]
