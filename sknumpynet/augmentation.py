@@ -34,9 +34,11 @@ import numpy as np
 from scipy import ndimage
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.utils.metaestimators import _BaseComposition
 
 __all__ = [
     "Augmentation",
+    "Chain",
     "ElasticDistortion",
     "GaussianNoise",
     "RandomAffine",
@@ -581,6 +583,119 @@ class GaussianNoise(Augmentation):
         noisy *= self.std
         noisy += X
         return noisy
+
+
+class Chain(Augmentation, _BaseComposition):
+    """Apply several transforms in turn, as one transform.
+
+    Each row is distorted by the first transform, its result by the second,
+    and so on, all drawing from the same ``rng``: Cireşan et al. (2010)
+    trained on digits moved by a random affine map and then distorted
+    elastically. As in a :class:`~sklearn.pipeline.Pipeline`, the transforms
+    are named, so that their parameters can be set and searched as
+    ``<name>__<parameter>`` (``augment__elastic__sigma`` through the
+    estimator).
+
+    Parameters
+    ----------
+    steps : list of (str, transform) tuples
+        The transforms in the order they apply, each with a name of its own.
+        An empty list leaves the rows unchanged.
+
+    See Also
+    --------
+    RandomAffine, ElasticDistortion : The pair of Cireşan et al.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynet.augmentation import Chain, ElasticDistortion, RandomAffine
+    >>> chain = Chain([("affine", RandomAffine()), ("elastic", ElasticDistortion())])
+    >>> chain = chain.set_params(elastic__sigma=5.0)
+    >>> chain.steps[1]
+    ('elastic', ElasticDistortion(sigma=5.0))
+    >>> X = np.random.default_rng(0).random((5, 784), dtype=np.float32)
+    >>> chain.augment(X, np.random.default_rng(1)).shape
+    (5, 784)
+    """
+
+    _parameter_constraints: dict = {"steps": [list]}
+
+    def __init__(self, steps):
+        self.steps = steps
+
+    def get_params(self, deep=True):
+        """Get the parameters, with those of each step as ``<name>__<parameter>``.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the steps and their parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        return self._get_params("steps", deep=deep)
+
+    def set_params(self, **params):
+        """Set the parameters, those of a step as ``<name>__<parameter>``.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters of the chain, steps by name, or parameters of steps.
+
+        Returns
+        -------
+        self : Chain
+        """
+        self._set_params("steps", **params)
+        return self
+
+    def _check_values(self, n_features):
+        for step in self.steps:
+            if not (
+                isinstance(step, tuple)
+                and len(step) == 2
+                and isinstance(step[0], str)
+                and hasattr(step[1], "augment")
+                and hasattr(step[1], "check_n_features")
+            ):
+                raise InvalidParameterError(
+                    "Each of the steps of Chain must be a (name, transform) "
+                    "pair, the transform having augment and check_n_features "
+                    f"methods; got {step!r}."
+                )
+        self._validate_names([name for name, _ in self.steps])
+        for _, transform in self.steps:
+            transform.check_n_features(n_features)
+
+    def augment(self, X, rng):
+        """Return a copy of `X` distorted by each step in turn.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features), dtype float32 or float64
+            The rows to distort. Left untouched.
+        rng : numpy.random.Generator
+            The source of every random draw of every step: the same state
+            gives the same output. Anything :func:`numpy.random.default_rng`
+            accepts works too; a :class:`numpy.random.RandomState` is drawn
+            from, not copied.
+
+        Returns
+        -------
+        X_augmented : ndarray of shape (n_samples, n_features)
+            A new array of the dtype of `X`.
+        """
+        self._check_rows(X)
+        rng = np.random.default_rng(rng)
+        X_augmented = X.copy() if not self.steps else X
+        for _, transform in self.steps:
+            X_augmented = transform.augment(X_augmented, rng)
+        return X_augmented
 
 
 def _image_shape(image_shape):
