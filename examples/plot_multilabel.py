@@ -23,11 +23,9 @@ score on 2,000 test images: the figures on this page come from that run.
 # Labels from digits
 # ------------------
 import os
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, f1_score, hamming_loss
 from sklearn.model_selection import train_test_split
 from sklearn.multioutput import MultiOutputClassifier
@@ -69,13 +67,6 @@ print("labels  ", LABELS)
 print(Y_train[:5])
 
 
-def fit(model, X, y):
-    """Fit, without the ConvergenceWarning that so few epochs give here."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y)
-
-
 params = {"max_iter": 10 if QUICK else 30, "random_state": 0}
 
 # %%
@@ -85,7 +76,7 @@ params = {"max_iter": 10 if QUICK else 30, "random_state": 0}
 # sigmoid outputs. ``predict`` answers with an indicator matrix, setting each
 # label whose output exceeds 0.5; ``predict_proba`` gives the four
 # probabilities, which need not sum to 1.
-net = fit(SigmoidMLPClassifier(**params), X_train, Y_train)
+net = SigmoidMLPClassifier(**params).fit(X_train, Y_train)
 print("output activation:", net.out_activation_)
 print("predicted labels of the first test images:")
 print(net.predict(X_test[:3]))
@@ -122,10 +113,10 @@ report("one network, shared hidden layer", net.predict(X_test))
 # here the labels are a function of the digit, a 10-class network can predict
 # the digit and the labels can be read from it: an option that ordinary
 # multilabel data, where labels are not determined by a class, does not offer.
-separate = fit(MultiOutputClassifier(SigmoidMLPClassifier(**params)), X_train, Y_train)
+separate = MultiOutputClassifier(SigmoidMLPClassifier(**params)).fit(X_train, Y_train)
 report("four separate networks", separate.predict(X_test))
 
-digit_net = fit(SigmoidMLPClassifier(**params), X_train, y_train)
+digit_net = SigmoidMLPClassifier(**params).fit(X_train, y_train)
 report("10-class network, then labels", describe(digit_net.predict(X_test)))
 
 # %%

@@ -61,6 +61,7 @@ net = SigmoidMLPClassifier(
     loss="squared_error",  # the quadratic cost, C = |a - y|^2 / 2
     output_activation="sigmoid",  # ten independent sigmoid output neurons
     init="standard_normal",  # weights and biases drawn from N(0, 1)
+    learning_rate="constant",  # the same eta in every epoch
     learning_rate_init=3.0,  # eta
     batch_size=10,  # mini_batch_size
     momentum=0.0,  # plain SGD

@@ -23,11 +23,9 @@ score on 2,000 test images: the figures on this page come from that run.
 # The data
 # --------
 import os
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import balanced_accuracy_score, precision_score, recall_score
 from sklearn.model_selection import train_test_split
 
@@ -47,13 +45,6 @@ X_train, _, y_train, _ = train_test_split(
 if QUICK:
     X_test, y_test = X_test[:2_000], y_test[:2_000]
 params = {"max_iter": 10 if QUICK else 30, "random_state": 0}
-
-
-def fit(model, X, y, **fit_params):
-    """Fit, without the ConvergenceWarning that so few epochs give here."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y, **fit_params)
 
 
 # %%
@@ -76,7 +67,7 @@ models = {
     'class_weight="balanced"': SigmoidMLPClassifier(class_weight="balanced", **params),
 }
 for name, model in models.items():
-    predicted = fit(model, X_rare, y_rare).predict(X_test)
+    predicted = model.fit(X_rare, y_rare).predict(X_test)
     recall = recall_score(y_test, predicted, labels=[8], average=None)[0]
     precision = precision_score(
         y_test, predicted, labels=[8], average=None, zero_division=0
@@ -131,8 +122,8 @@ sloppy_weights = [1.0, 0.5, 0.2, 0.1, 0.0]
 accuracies = []
 for w in sloppy_weights:
     sample_weight = np.where(sloppy, w, 1.0)
-    model = fit(
-        SigmoidMLPClassifier(**params), X_train, y_noisy, sample_weight=sample_weight
+    model = SigmoidMLPClassifier(**params).fit(
+        X_train, y_noisy, sample_weight=sample_weight
     )
     accuracies.append(model.score(X_test, y_test))
     print(f"weight of the sloppy images {w:.1f}: test accuracy {accuracies[-1]:.4f}")

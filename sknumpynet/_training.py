@@ -278,6 +278,11 @@ class Schedule:
     power_t: float
     max_iter: int
 
+    @property
+    def anneals(self):
+        """Whether the schedule is built to end at ``max_iter`` (``"cosine"``)."""
+        return self.kind == "cosine"
+
     def rate(self, epoch, adaptive_rate):
         """eta during ``epoch`` (counting from 0 since the schedule started).
 
@@ -302,7 +307,11 @@ class StoppingRule:
     (higher is better), else the training objective (lower is better). When
     it has not improved by ``tol`` for more than ``n_iter_no_change``
     consecutive epochs, training stops, or with the adaptive schedule eta is
-    halved, until it falls to 1/128 of its initial value.
+    halved, until it falls to 1/128 of its initial value. A schedule that
+    anneals to the end of ``max_iter`` is not cut short by a plateau of the
+    training objective: its last epochs, with a small eta, are the point of
+    it. With early stopping the user asked for the validation rule, and it
+    applies to every schedule.
 
     The estimator builds the rule from its parameters and from the state its
     previous call left (``epoch``, ``learning_rate``, ``best_score``,
@@ -379,6 +388,8 @@ class StoppingRule:
         self.best_score = max(score, self.best_score)
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
         if self.no_improvement_count <= self.n_iter_no_change:
+            return False
+        if self.schedule.anneals and not self.early_stopping:
             return False
         self.no_improvement_count = 0
         monitored = "Validation score" if self.early_stopping else "Training loss"
@@ -717,7 +728,11 @@ def warn_about_ending(result, run, rule, *, incremental):
             "the model.",
             UserWarning,
         )
-    elif result.ending is Ending.MAX_ITER and not incremental:
+    elif (
+        result.ending is Ending.MAX_ITER
+        and not incremental
+        and not rule.schedule.anneals  # it ends at max_iter by design
+    ):
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({rule.schedule.max_iter}) "
             "reached and the optimization hasn't converged yet.",

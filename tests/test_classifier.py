@@ -70,6 +70,7 @@ def test_learns_xor():
             "loss": "squared_error",
             "output_activation": "sigmoid",
             "init": "large",
+            "learning_rate": "constant",
             "learning_rate_init": 3.0,
             "momentum": 0.0,
             "batch_size": 10,
@@ -267,10 +268,16 @@ def test_partial_fit_needs_classes_first_and_refuses_new_ones(small_problem):
 
 def test_early_stopping_restores_the_best_weights(digits):
     X_train, _, y_train, _ = digits
-    # A learning rate this large makes the validation score wander.
-    clf = SigmoidMLPClassifier(
-        early_stopping=True, learning_rate_init=2.0, n_iter_no_change=4, random_state=0
+    # A learning rate this large makes the validation score wander; a constant
+    # one lets a shorter fit replay the same steps.
+    params = dict(
+        early_stopping=True,
+        learning_rate="constant",
+        learning_rate_init=2.0,
+        n_iter_no_change=4,
+        random_state=0,
     )
+    clf = SigmoidMLPClassifier(**params)
     _fit_quietly(clf, X_train, y_train)
     assert len(clf.validation_scores_) == clf.n_iter_
     assert clf.best_validation_score_ == max(clf.validation_scores_)
@@ -280,11 +287,7 @@ def test_early_stopping_restores_the_best_weights(digits):
     assert np.argmax(scores) < clf.n_iter_ - 1, "the run should end past its best epoch"
     # The same seed replays the same initialisation, split and shuffles.
     best_epoch_model = SigmoidMLPClassifier(
-        early_stopping=True,
-        learning_rate_init=2.0,
-        n_iter_no_change=4,
-        max_iter=int(np.argmax(scores)) + 1,
-        random_state=0,
+        **params, max_iter=int(np.argmax(scores)) + 1
     )
     _fit_quietly(best_epoch_model, X_train, y_train)
     for a, b in zip(best_epoch_model.coefs_, clf.coefs_, strict=True):
@@ -303,18 +306,27 @@ def test_adaptive_learning_rate_halves_until_one_128th():
         learning_rate="adaptive", n_iter_no_change=2, tol=10.0, max_iter=1000
     )
     clf.fit(X, y)  # with tol=10 only the first epoch improves: then 7 halvings
-    assert clf._learning_rate == pytest.approx(clf.learning_rate_init / 128)
     # As in scikit-learn, eta changes after n_iter_no_change + 1 epochs without
-    # improvement.
+    # improvement; the seventh halving, to 1/128, ends training.
     assert clf.n_iter_ == 1 + 3 * 7
+    rates = [record["learning_rate"] for record in clf.history_]
+    eta = clf.learning_rate_init
+    assert rates == [eta] * 4 + [eta / 2**k for k in range(1, 7) for _ in range(3)]
 
 
-def test_stops_when_the_loss_plateaus_and_warns_at_max_iter(small_problem):
+@pytest.mark.parametrize("learning_rate", ["constant", "invscaling"])
+def test_stops_when_the_loss_plateaus_and_warns_at_max_iter(
+    small_problem, learning_rate
+):
     X, y = small_problem
-    clf = SigmoidMLPClassifier(tol=10.0, n_iter_no_change=3).fit(X, y)
+    clf = SigmoidMLPClassifier(
+        learning_rate=learning_rate, tol=10.0, n_iter_no_change=3
+    )
+    clf.fit(X, y)
     assert clf.n_iter_ == 1 + 4  # the first epoch always improves on inf
+    # As MLPClassifier does.
     with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(2\\)"):
-        SigmoidMLPClassifier(max_iter=2).fit(X, y)
+        SigmoidMLPClassifier(learning_rate=learning_rate, max_iter=2).fit(X, y)
 
 
 def test_warm_start_continues_and_checks_classes(small_problem):

@@ -786,6 +786,16 @@ def test_saturated_units_train_without_nan_or_numpy_warnings(params, dtype):
     assert np.all(np.isfinite(clf.loss_curve_))
 
 
+# A learning rate this large makes the validation score wander; a constant one
+# lets a fit of fewer epochs replay the same steps.
+EARLY_STOPPING_THAT_WANDERS = {
+    "early_stopping": True,
+    "learning_rate": "constant",
+    "learning_rate_init": 3.0,
+    "batch_size": 9,
+}
+
+
 def _replay_best_epoch(params, best_epoch):
     """The same seed replays the same initialisation, split and shuffles."""
     return _fit_quietly(_net(**params, max_iter=best_epoch), X, y)
@@ -795,8 +805,7 @@ def test_early_stopping_keeps_the_best_epoch_when_training_diverges_and_says_so(
     monkeypatch,
 ):
     """Divergence in epoch 7 keeps the best epoch's weights."""
-    # A learning rate this large makes the validation score wander.
-    params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
+    params = EARLY_STOPPING_THAT_WANDERS
     n_batches = 3  # 27 training samples in batches of 9
     monkeypatch.setattr(_classifier._core, "sgd_step", _diverging_step(7 * n_batches))
     with pytest.warns(ConvergenceWarning) as record:
@@ -818,7 +827,7 @@ def test_early_stopping_keeps_the_best_epoch_when_interrupted_and_says_so(
     monkeypatch, interrupted_fit
 ):
     """Ctrl-C in epoch 7 keeps the best epoch's weights."""
-    params = {"early_stopping": True, "learning_rate_init": 3.0, "batch_size": 9}
+    params = EARLY_STOPPING_THAT_WANDERS
     n_batches = 3
     monkeypatch.setattr(
         _classifier._core, "sgd_step", _interrupting_step(6 * n_batches + 2)

@@ -74,7 +74,8 @@ def test_history_becomes_a_dataframe(digits):
     assert frame.shape == (3, 7)
     np.testing.assert_array_equal(frame["val_accuracy"], clf.validation_scores_)
     assert (frame["seconds"] > 0).all()
-    assert (frame["learning_rate"] == clf.learning_rate_init).all()
+    assert frame["learning_rate"].iloc[0] == clf.learning_rate_init
+    assert frame["learning_rate"].is_monotonic_decreasing  # the cosine schedule
 
 
 def test_validation_loss_and_accuracy_are_measured_on_X_val(digits):

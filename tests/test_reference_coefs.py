@@ -7,7 +7,9 @@ must be equal bit for bit; another numpy rounds some sums differently in the
 last place, so there they must agree to a few units in the last place. On a
 machine whose BLAS kernels differ, regenerate the file from a commit known to
 be right with ``python tests/test_reference_coefs.py``, and commit it with a
-note.
+note; ``python tests/test_reference_coefs.py defaults`` regenerates only the
+named configurations (after a deliberate change of the defaults, say) and
+keeps the others.
 """
 
 from pathlib import Path
@@ -21,24 +23,37 @@ from sknumpynet import SigmoidMLPClassifier
 
 REFERENCE = Path(__file__).parent / "data" / "reference_coefs.npz"
 
+# The configurations other than "defaults" name the schedule and eta their
+# references were trained with, so that they do not follow the defaults.
+CONSTANT_ETA = {"learning_rate": "constant", "learning_rate_init": 0.2}
+
 # Each configuration trains for fewer epochs than n_iter_no_change, so that
 # the stopping rule cannot end it early.
 CONFIGURATIONS = {
     "defaults": {},
-    "float32": {},
+    "float32": CONSTANT_ETA,
     "nielsen_chapter1": {
         "hidden_layer_sizes": (30,),
         "loss": "squared_error",
         "output_activation": "sigmoid",
         "init": "large",
+        "learning_rate": "constant",
         "learning_rate_init": 3.0,
         "batch_size": 10,
         "momentum": 0.0,
         "alpha": 0.0,
     },
-    "class_weight": {"class_weight": "balanced", "learning_rate": "invscaling"},
-    "sample_weight": {"dropout": 0.2, "batch_size": 64},
-    "early_stopping": {"early_stopping": True, "learning_rate": "adaptive"},
+    "class_weight": {
+        "class_weight": "balanced",
+        "learning_rate": "invscaling",
+        "learning_rate_init": 0.2,
+    },
+    "sample_weight": {"dropout": 0.2, "batch_size": 64, **CONSTANT_ETA},
+    "early_stopping": {
+        "early_stopping": True,
+        "learning_rate": "adaptive",
+        "learning_rate_init": 0.2,
+    },
 }
 
 
@@ -82,10 +97,22 @@ def test_trained_weights_equal_the_reference(name):
 
 
 if __name__ == "__main__":
+    import sys
     import warnings
 
+    names = sys.argv[1:] or list(CONFIGURATIONS)
+    kept = {}
+    if sys.argv[1:]:  # the other configurations keep their reference
+        with np.load(REFERENCE) as reference:
+            kept = {
+                key: reference[key]
+                for key in reference
+                if key != "numpy_version" and key.split("/")[0] not in names
+            }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        arrays = {k: v for name in CONFIGURATIONS for k, v in _train(name).items()}
-    np.savez_compressed(REFERENCE, **arrays, numpy_version=np.array(np.__version__))
-    print(f"wrote {len(arrays)} arrays to {REFERENCE}")
+        arrays = {k: v for name in names for k, v in _train(name).items()}
+    np.savez_compressed(
+        REFERENCE, **kept, **arrays, numpy_version=np.array(np.__version__)
+    )
+    print(f"wrote {len(arrays)} arrays of {names} to {REFERENCE}")

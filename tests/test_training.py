@@ -11,6 +11,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.fixes import parse_version
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -83,8 +84,8 @@ def test_augment_changes_training_and_the_same_seed_gives_the_same_model(digits)
 
 def test_augment_keeps_partial_fit_equal_to_fit(digits):
     X, y, _, _ = digits
-    params = {"random_state": 0, "augment": GaussianNoise(std=0.2)}
-    fitted = _fit_quietly(SigmoidMLPClassifier(max_iter=3, **params), X, y)
+    params = {"max_iter": 3, "random_state": 0, "augment": GaussianNoise(std=0.2)}
+    fitted = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
     streamed = SigmoidMLPClassifier(**params)
     for _ in range(3):
         streamed.partial_fit(X, y, classes=np.unique(y))
@@ -150,7 +151,36 @@ def test_cosine_schedule_anneals_over_max_iter_even_with_early_stopping(digits):
     assert stopped.n_iter_ == 3
     rates = [record["learning_rate"] for record in stopped.history_]
     # Still the first epochs of a 40-epoch annealing.
-    np.testing.assert_allclose(rates, 0.1 * (1 + np.cos(np.pi * np.arange(3) / 40)))
+    eta = stopped.learning_rate_init
+    np.testing.assert_allclose(rates, eta / 2 * (1 + np.cos(np.pi * np.arange(3) / 40)))
+
+
+def test_the_loss_plateau_does_not_cut_a_cosine_schedule_short(digits):
+    X, y, _, _ = digits
+    # With tol=10 no epoch after the first improves the training loss enough.
+    params = dict(tol=10.0, n_iter_no_change=1, max_iter=6, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor does it warn at max_iter
+        cosine = SigmoidMLPClassifier(**params).fit(X, y)
+    assert cosine.n_iter_ == 6
+    constant = SigmoidMLPClassifier(learning_rate="constant", **params).fit(X, y)
+    assert constant.n_iter_ == 1 + 2
+
+
+def test_the_quickstart_and_a_grid_search_of_the_defaults_warn_nothing():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        SigmoidMLPClassifier(random_state=0).fit(X, y)
+        # Two candidates, three folds; smaller networks for speed.
+        search = GridSearchCV(
+            SigmoidMLPClassifier(random_state=0),
+            {"hidden_layer_sizes": [(16,), (32,)]},
+            cv=3,
+        )
+        search.fit(X[:600], y[:600])
+    assert [str(warning.message) for warning in caught] == []
 
 
 def test_partial_fit_past_max_iter_keeps_the_last_cosine_rate(digits):
