@@ -89,21 +89,22 @@ DOCUMENTS = [
 # Pages whose snippets do not run yet, with the first failure: strict xfail
 # says when one starts to pass, and its entry must then go.
 EXPECTED_FAILURES = {
-    "docs/scikit_learn.rst": "block at line 23: NameError: X_train (the page "
-    "says its blocks assume X_train, X_test, y_train, y_test; none defines them)",
-    "docs/user_guide/network.rst": "block at line 38: NameError: "
-    "SigmoidMLPClassifier (a fragment without its import)",
-    "docs/user_guide/parameters.rst": "block at line 179: NameError: X_train",
-    "docs/user_guide/schedules.rst": "block at line 103: NameError: "
-    "SigmoidMLPClassifier (a fragment without its import)",
-    "docs/user_guide/sgd.rst": "block at line 48: NameError: SigmoidMLPClassifier "
-    "(a fragment without its import)",
+    "docs/scikit_learn.rst": "its first block uses X_train: the page says its "
+    "blocks assume X_train, X_test, y_train, y_test, and none defines them",
+    "docs/user_guide/network.rst": "its first block is a fragment without its "
+    "import (NameError: SigmoidMLPClassifier)",
+    "docs/user_guide/parameters.rst": "its first block uses X_train, which no "
+    "block defines",
+    "docs/user_guide/schedules.rst": "its block is a fragment without its import "
+    "(NameError: SigmoidMLPClassifier)",
+    "docs/user_guide/sgd.rst": "its block is a fragment without its import "
+    "(NameError: SigmoidMLPClassifier)",
 }
 # Pages that would hang: not run at all until their blocks are marked.
 NOT_RUNNABLE = {
-    "docs/user_guide/deploying.rst": "block at line 205 connects to a dask "
-    "scheduler at a placeholder address (it waits 30 s, then fails), and the "
-    "next to a Ray cluster: they need '.. not run:' comments",
+    "docs/user_guide/deploying.rst": "a block connects to a dask scheduler at a "
+    "placeholder address (it waits 30 s, then fails), the next to a Ray "
+    "cluster: they need '.. not run:' comments",
 }
 
 # The small copy of MNIST: (first row, number of rows) of each part of the
