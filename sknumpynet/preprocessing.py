@@ -10,7 +10,7 @@ explains when it helps (:doc:`/user_guide/preprocessing`).
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import gen_batches
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from .augmentation import _image_shape, _square_hint
 
@@ -171,7 +171,8 @@ class Deskew(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The deskewed images, float32 for float32 input and float64
             otherwise.
         """
-        check_is_fitted(self)
+        # No check_is_fitted: the transformer is stateless (its requires_fit
+        # tag is False), as scikit-learn's Normalizer is.
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
         height, width = self._check_images(X)
         X_deskewed = np.empty_like(X)
