@@ -25,11 +25,12 @@ from sknumpynet.benchmarks._contenders import (
     make_contenders,
     pipeline_key,
 )
+from sknumpynet.benchmarks._data import load_benchmark_data
 from sknumpynet.benchmarks._environment import source_commit
 from sknumpynet.benchmarks._measure import Job, PredictionTiming, fit_and_predict
 from sknumpynet.benchmarks._progress import Progress, format_duration
 from sknumpynet.benchmarks._recipes import RECIPES, Recipe
-from sknumpynet.benchmarks._run import _versus
+from sknumpynet.benchmarks._run import Config, _Plan, _versus
 from sknumpynet.benchmarks._stats import loglog_slope, pareto_front
 from sknumpynet.benchmarks._tuning import halving_schedule, tune
 from sknumpynet.benchmarks._virtual_svc import VirtualSVC
@@ -258,6 +259,30 @@ def test_virtual_svcs_take_the_tuned_svcs_parameters():
         assert pipeline["clf"].estimator.get_params()["C"] == 100.0
         assert pipeline["clf"].estimator.get_params()["gamma"] == 0.027
         assert isinstance(pipeline["deskew"], Deskew)
+
+
+@pytest.mark.parametrize(
+    "dataset, wanted, expected",
+    [
+        ("digits", (), {"svc-virtual-shifts"}),
+        ("fashion-mnist", (), set()),
+        ("fashion-mnist", ("svc-virtual-elastic",), {"svc-virtual-elastic"}),
+    ],
+)
+def test_optional_rows_run_only_when_named(dataset, wanted, expected):
+    """The elastic virtual SVC always, the shifted one on clothes: too costly."""
+    contenders = _contenders_of(dataset)
+    optional = {name for name, c in contenders.items() if c.optional}
+    assert optional == {"svc-virtual-elastic"} | (
+        {"svc-virtual-shifts"} if dataset == "fashion-mnist" else set()
+    )
+    data = load_benchmark_data(
+        "digits", n_train=None, n_test=None, seed=0, data_home=None
+    )
+    plan = _Plan(data, Config(dataset=dataset, contenders=wanted, cv_subset=450))
+    names = {c.name for c in plan.contenders}
+    assert names & {"svc-virtual-shifts", "svc-virtual-elastic"} == expected
+    assert wanted or names >= set(contenders) - optional
 
 
 # ----------------------------------------------------------- virtual SVC

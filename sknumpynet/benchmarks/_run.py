@@ -143,7 +143,7 @@ class _Jobs:
         self.rows.setdefault(name, []).append(job)
 
     def in_order(self):
-        """Every job to run once: the rows', the learning curve, then the studies.
+        """Every job to run once: the rows' as added, the learning curve, the studies.
 
         The studies' sizes come largest first, so that the small fits fill in
         while the last long ones end.
@@ -188,8 +188,10 @@ class _Plan:
             dataset=config.dataset,
             image_shape=data.image_shape,
         )
-        wanted = config.contenders  # all when empty
-        self.contenders = [c for c in contenders if not wanted or c.name in wanted]
+        wanted = config.contenders  # when empty, all but the optional ones
+        self.contenders = [
+            c for c in contenders if c.name in wanted or not (wanted or c.optional)
+        ]
         self.tuned = [c for c in self.contenders if c.grid is not None]
         self.n_processes = max(1, joblib.effective_n_jobs(config.n_jobs))
         self.n_validation = min(config.validation_size, len(data.y_train) // 4)
@@ -247,7 +249,9 @@ class _Plan:
         n_scaling_test = min(config.scaling_test_size, len(y_test))
         sizes = sorted({n for n in config.scaling_sizes if n <= n_train})
         jobs = _Jobs()
-        for c in self.contenders:
+        # The SVMs' fits first: they are the longest, libsvm's growing with the
+        # square of the images.
+        for c in sorted(self.contenders, key=lambda c: not c.svm):
             pipeline = clone(c.pipeline).set_params(**self.params(c))
             for seed in range(config.seed, config.seed + c.n_seeds):
                 seeded = _with_seed(clone(pipeline), seed)
