@@ -356,8 +356,18 @@ def _replication(results):
     return _blocks(
         "## The book's chapter-1 network",
         f"Nielsen's `[784, 30, 10]` network reached "
-        f"**{100 * row['test_accuracy']:.2f} %** on the test images. {book}",
+        f"**{100 * row['test_accuracy']:.2f} %** on the test images"
+        f"{_seeds_text(row)}. {book}",
     )
+
+
+def _seeds_text(row):
+    """`` (mean of its 3 seeds, ...)`` for a row of several seeds, else ""."""
+    n_seeds = len(row["seeds"])
+    if n_seeds == 1:
+        return ""
+    std = 100 * row["test_accuracy_std"]
+    return f" (mean of its {n_seeds} seeds, standard deviation {std:.2f} points)"
 
 
 def _scaling(results):
