@@ -412,6 +412,19 @@ def test_the_reports_words_follow_the_test_not_the_means():
     assert _report._versus_text(rows[1]) == "ties (p = 0.300)"
 
 
+def test_the_learning_curve_table_shows_each_epoch_once():
+    history = [
+        {"epoch": epoch, "train_loss": 1 / epoch, "val_loss": 1 / epoch}
+        | {"train_accuracy": 0.5, "val_accuracy": 0.5 + epoch / 100}
+        for epoch in (1, 2, 3)
+    ]
+    curve = {"history": history, "best_epoch": 3, "best_val_accuracy": 0.53}
+    curve |= {"n_fit": 90, "n_validation": 10}
+    text = _report._learning_curve({"learning_curve": curve})
+    # The best epoch is the last: the first and the last, once each.
+    assert [line.split(" | ")[0] for line in text.splitlines()[-2:]] == ["| 1", "| 3"]
+
+
 # ------------------------------------------------------------------ misc
 
 
