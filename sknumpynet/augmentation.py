@@ -349,16 +349,14 @@ class RandomAffine(_ImageAugmentation):
         cos, sin, tan = np.cos(angle), np.sin(angle), np.tan(shear)
         inverse = np.array([[cos - tan * sin, -sin - tan * cos], [sin, cos]]) / scale
         inverse = inverse.astype(images.dtype)[..., None, None]
-        centre_y, centre_x = (height - 1) / 2, (width - 1) / 2
-        y = np.arange(height, dtype=images.dtype)[:, None] - centre_y
-        x = np.arange(width, dtype=images.dtype) - centre_x
-        y = y - dy.astype(images.dtype)[:, None, None]
-        x = x - dx.astype(images.dtype)[:, None, None]
-        cols = inverse[0, 0] * x + inverse[0, 1] * y
-        cols += centre_x
-        rows = inverse[1, 0] * x + inverse[1, 1] * y
-        rows += centre_y
-        return _bilinear(images, rows, cols, self.fill_value)
+        shifts = np.array([dy, dx], dtype=images.dtype)[..., None, None]
+        distorted = np.empty_like(images)
+        for block in _blocks(n_samples):
+            rows, cols = _affine_positions(
+                inverse[:, :, block], shifts[:, block], height, width
+            )
+            distorted[block] = _bilinear(images[block], rows, cols, self.fill_value)
+        return distorted
 
 
 class ElasticDistortion(_ImageAugmentation):
@@ -742,6 +740,26 @@ def _uniform_range(transform, name):
             f"a pair (low, high) of {kind} with low <= high; got {value!r}."
         )
     return low, high
+
+
+def _affine_positions(inverse, shifts, height, width):
+    """The positions (rows, cols) each pixel reads, for :class:`RandomAffine`.
+
+    `inverse` (2, 2, n_samples, 1, 1) maps an output pixel's offset (x, y)
+    from the centre to the offset it reads, after `shifts` (2, n_samples, 1,
+    1), the shift (down, right) of each image, is undone.
+    """
+    dtype = inverse.dtype
+    centre_y, centre_x = (height - 1) / 2, (width - 1) / 2
+    y = np.arange(height, dtype=dtype)[:, None] - centre_y
+    x = np.arange(width, dtype=dtype) - centre_x
+    y = y - shifts[0]
+    x = x - shifts[1]
+    cols = inverse[0, 0] * x + inverse[0, 1] * y
+    cols += centre_x
+    rows = inverse[1, 0] * x + inverse[1, 1] * y
+    rows += centre_y
+    return rows, cols
 
 
 def _gaussian_matrix(size, sigma, dtype):
