@@ -1,4 +1,4 @@
-"""Test-session setup shared by every test module.
+"""Test-session setup and the fixtures that several test modules share.
 
 Hypothesis profiles
 -------------------
@@ -27,6 +27,8 @@ import warnings
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sklearn.datasets import load_digits, make_classification
+from sklearn.model_selection import train_test_split
 
 # scikit-learn's check_array_api_input runs only when SciPy's array-API mode is
 # on, and SciPy reads this variable once, when it is first imported.
@@ -75,3 +77,30 @@ def interrupted_fit():
         return messages[0]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """scikit-learn's 1,797 digits, pixels scaled to [0, 1], split 3:1.
+
+    ``(X_train, X_test, y_train, y_test)`` as ``train_test_split`` returns
+    them: 1,347 training and 450 test digits of 64 features.
+    """
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16.0, y, test_size=0.25, random_state=0)
+
+
+@pytest.fixture(scope="session")
+def small_problem():
+    """``(X, y)``: 120 samples of 8 features in 3 classes, fitted in milliseconds."""
+    return make_classification(
+        n_samples=120, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+
+
+@pytest.fixture
+def close_figures():
+    """Close the matplotlib figures a test opened."""
+    plt = pytest.importorskip("matplotlib.pyplot")
+    yield
+    plt.close("all")

@@ -159,9 +159,13 @@ def test_sgd_step_keeps_the_dtype(loss, out_activation, dtype):
     velocity = np.zeros_like(params.flat)
     expected_logits = _core.forward(X, params.coefs, params.intercepts)[1]
     rule = _core.StepRule(
-        loss=loss, out_activation=out_activation, l2=0.1, learning_rate=0.5,
-        momentum=0.9, nesterov=True,
-    )  # fmt: skip
+        loss=loss,
+        out_activation=out_activation,
+        l2=0.1,
+        learning_rate=0.5,
+        momentum=0.9,
+        nesterov=True,
+    )
     state = _core.SGDState(params, grads, velocity)
     batch_cost, logits = _core.sgd_step(X, Y, row_scale, state, rule)
     assert np.isfinite(batch_cost)

@@ -21,8 +21,6 @@ distributed = pytest.importorskip(
     reason="dask.distributed is not installed: pip install 'sknumpynet[dask]'",
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
 GRID = {"hidden_layer_sizes": [(8,), (16,)], "learning_rate_init": [0.1, 0.5]}
 
 

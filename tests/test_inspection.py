@@ -3,14 +3,11 @@
 import json
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.dummy import DummyClassifier
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
-from sklearn.model_selection import train_test_split
+from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -19,25 +16,12 @@ from sknumpynet import SigmoidMLPClassifier
 from sknumpynet.inspection import HiddenUnitsDisplay, TrainingCurveDisplay
 
 plt = pytest.importorskip("matplotlib.pyplot")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, test_size=0.25, random_state=0)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _fit(X, y, **fit_params):
     clf = SigmoidMLPClassifier(hidden_layer_sizes=(10,), max_iter=4, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(X, y, **fit_params)
+    return clf.fit(X, y, **fit_params)
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +91,7 @@ def test_training_curves_of_a_pipeline_are_those_of_its_last_step(digits):
         hidden_layer_sizes=(10,), max_iter=3, early_stopping=True, random_state=0
     )
     pipe = make_pipeline(MinMaxScaler(), clf)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipe.fit(X_train, y_train)
+    pipe.fit(X_train, y_train)
 
     display = TrainingCurveDisplay.from_estimator(pipe)
 
@@ -324,9 +306,7 @@ def test_hidden_units_of_a_pipeline_are_those_of_its_last_step(digits):
     X_train, _, y_train, _ = digits
     clf = SigmoidMLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
     pipe = make_pipeline(MinMaxScaler(), clf)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipe.fit(X_train, y_train)
+    pipe.fit(X_train, y_train)
 
     display = HiddenUnitsDisplay.from_estimator(pipe, image_shape=(8, 8))
 
@@ -335,12 +315,11 @@ def test_hidden_units_of_a_pipeline_are_those_of_its_last_step(digits):
     )
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_hidden_units_of_scikit_learns_mlp(digits):
     X_train, _, y_train, _ = digits
     mlp = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(X_train, y_train)
+    mlp.fit(X_train, y_train)
 
     display = HiddenUnitsDisplay.from_estimator(mlp, image_shape=(8, 8))
 

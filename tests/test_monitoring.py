@@ -6,7 +6,6 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
-from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
@@ -25,22 +24,9 @@ HISTORY_KEYS = ["epoch", "train_loss", "train_accuracy", "learning_rate", "secon
 VALIDATION_KEYS = ["val_loss", "val_accuracy"]
 
 
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    X = X / 16.0
-    return X[:1200], y[:1200], X[1200:], y[1200:]
-
-
-def _fit_quietly(clf, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(*args, **kwargs)
-
-
 def test_history_has_one_record_per_epoch(digits):
-    X, y, X_val, y_val = digits
-    clf = _fit_quietly(SigmoidMLPClassifier(max_iter=4, random_state=0), X, y)
+    X, X_val, y, y_val = digits
+    clf = SigmoidMLPClassifier(max_iter=4, random_state=0).fit(X, y)
     assert clf.n_iter_ == len(clf.history_) == len(clf.loss_curve_) == 4
     assert [record["epoch"] for record in clf.history_] == [1, 2, 3, 4]
     assert all(list(record) == HISTORY_KEYS for record in clf.history_)
@@ -53,7 +39,7 @@ def test_history_has_one_record_per_epoch(digits):
     clf.partial_fit(X, y)
     assert clf.n_iter_ == len(clf.history_) == len(clf.loss_curve_) == 5
     clf.set_params(warm_start=True, max_iter=2)
-    _fit_quietly(clf, X, y, X_val=X_val, y_val=y_val)
+    clf.fit(X, y, X_val=X_val, y_val=y_val)
     assert clf.n_iter_ == 2 and len(clf.history_) == 7
     assert [r["epoch"] for r in clf.history_] == list(range(1, 8))
     # Validation curves belong to the last call to fit.
@@ -66,9 +52,9 @@ def test_history_has_one_record_per_epoch(digits):
 
 def test_history_becomes_a_dataframe(digits):
     pd = pytest.importorskip("pandas")
-    X, y, X_val, y_val = digits
-    clf = _fit_quietly(
-        SigmoidMLPClassifier(max_iter=3, random_state=0), X, y, X_val=X_val, y_val=y_val
+    X, X_val, y, y_val = digits
+    clf = SigmoidMLPClassifier(max_iter=3, random_state=0).fit(
+        X, y, X_val=X_val, y_val=y_val
     )
     frame = pd.DataFrame(clf.history_)
     assert frame.shape == (3, 7)
@@ -79,9 +65,9 @@ def test_history_becomes_a_dataframe(digits):
 
 
 def test_validation_loss_and_accuracy_are_measured_on_X_val(digits):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     clf = SigmoidMLPClassifier(max_iter=3, alpha=2.0, random_state=0)
-    _fit_quietly(clf, X, y, X_val=X_val, y_val=y_val)
+    clf.fit(X, y, X_val=X_val, y_val=y_val)
     last = clf.history_[-1]
     squared_weights = sum(float((w**2).sum()) for w in clf.coefs_)
     penalty = clf.alpha / (2 * len(X)) * squared_weights
@@ -90,24 +76,21 @@ def test_validation_loss_and_accuracy_are_measured_on_X_val(digits):
     assert clf.validation_loss_curve_[-1] == last["val_loss"]
     assert last["val_accuracy"] == pytest.approx(clf.score(X_val, y_val))
     # X_val is monitored, not trained on: the weights match a fit without it.
-    plain = _fit_quietly(
-        SigmoidMLPClassifier(max_iter=3, alpha=2.0, random_state=0), X, y
-    )
+    plain = SigmoidMLPClassifier(max_iter=3, alpha=2.0, random_state=0).fit(X, y)
     for with_val, without in zip(clf.coefs_, plain.coefs_, strict=True):
         np.testing.assert_array_equal(with_val, without)
 
 
 def test_sample_weight_val_weighs_the_validation_samples(digits):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     weight = np.zeros(len(y_val))
     weight[:100] = 1.0
     params = dict(max_iter=2, random_state=0)
-    weighted = _fit_quietly(
-        SigmoidMLPClassifier(**params), X, y,
-        X_val=X_val, y_val=y_val, sample_weight_val=weight,
-    )  # fmt: skip
-    subset = _fit_quietly(
-        SigmoidMLPClassifier(**params), X, y, X_val=X_val[:100], y_val=y_val[:100]
+    weighted = SigmoidMLPClassifier(**params).fit(
+        X, y, X_val=X_val, y_val=y_val, sample_weight_val=weight
+    )
+    subset = SigmoidMLPClassifier(**params).fit(
+        X, y, X_val=X_val[:100], y_val=y_val[:100]
     )
     np.testing.assert_allclose(
         weighted.validation_loss_curve_, subset.validation_loss_curve_, rtol=1e-12
@@ -119,19 +102,22 @@ def test_sample_weight_val_weighs_the_validation_samples(digits):
 
 def test_train_accuracy_is_that_of_the_weights_each_batch_saw(digits):
     # One full batch per epoch: epoch 2 predicts with the weights after epoch 1.
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     params = dict(batch_size=len(X), shuffle=False, random_state=0)
-    one = _fit_quietly(SigmoidMLPClassifier(max_iter=1, **params), X, y)
-    two = _fit_quietly(SigmoidMLPClassifier(max_iter=2, **params), X, y)
+    one = SigmoidMLPClassifier(max_iter=1, **params).fit(X, y)
+    two = SigmoidMLPClassifier(max_iter=2, **params).fit(X, y)
     assert two.history_[1]["train_accuracy"] == pytest.approx(one.score(X, y))
 
 
 def test_early_stopping_on_X_val_keeps_the_best_epoch(digits):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     clf = SigmoidMLPClassifier(
-        early_stopping=True, n_iter_no_change=3, learning_rate_init=1.0,
-        max_iter=40, random_state=0,
-    )  # fmt: skip
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate_init=1.0,
+        max_iter=40,
+        random_state=0,
+    )
     clf.fit(X, y, X_val=X_val, y_val=y_val)
     scores = clf.validation_scores_
     assert len(scores) == clf.n_iter_ < 40
@@ -144,9 +130,9 @@ def test_early_stopping_on_X_val_keeps_the_best_epoch(digits):
 
 
 def test_verbose_prints_one_row_per_epoch(digits, capsys):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     clf = SigmoidMLPClassifier(max_iter=3, verbose=1, random_state=0)
-    _fit_quietly(clf, X, y, X_val=X_val, y_val=y_val)
+    clf.fit(X, y, X_val=X_val, y_val=y_val)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == [*HISTORY_KEYS[:3], *VALIDATION_KEYS, *HISTORY_KEYS[3:]]
     rows = [line.split() for line in lines[1:4]]
@@ -171,7 +157,7 @@ def test_verbose_prints_one_row_per_epoch(digits, capsys):
     ],
 )
 def test_bad_validation_data_is_refused(digits, kwargs, message):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     values = {
         "X": X_val,
         "y": y_val,
@@ -190,10 +176,9 @@ def test_multilabel_validation_data():
     rng = np.random.RandomState(0)
     X = rng.rand(300, 6)
     Y = (X[:, :3] > 0.5).astype(int)
-    clf = _fit_quietly(
-        SigmoidMLPClassifier(max_iter=3, random_state=0),
-        X[:200], Y[:200], X_val=X[200:], y_val=Y[200:],
-    )  # fmt: skip
+    clf = SigmoidMLPClassifier(max_iter=3, random_state=0).fit(
+        X[:200], Y[:200], X_val=X[200:], y_val=Y[200:]
+    )
     assert clf.validation_scores_[-1] == pytest.approx(clf.score(X[200:], Y[200:]))
     with pytest.raises(ValueError, match="label indicator matrix with 3 columns"):
         clf.fit(X[:200], Y[:200], X_val=X[200:], y_val=Y[200:, :2])
@@ -203,7 +188,7 @@ def test_multilabel_validation_data():
     SKLEARN_VERSION < (1, 7), reason="Pipeline(transform_input=...) is new in 1.7"
 )
 def test_pipeline_transforms_X_val_with_metadata_routing(digits):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     X, X_val = X * 16, X_val * 16  # raw pixel counts, for the scaler to scale
     with sklearn.config_context(enable_metadata_routing=True):
         clf = SigmoidMLPClassifier(max_iter=2, random_state=0)
@@ -211,7 +196,7 @@ def test_pipeline_transforms_X_val_with_metadata_routing(digits):
         pipe = Pipeline(
             [("scale", StandardScaler()), ("net", clf)], transform_input=["X_val"]
         )
-        _fit_quietly(pipe, X, y, X_val=X_val, y_val=y_val)
+        pipe.fit(X, y, X_val=X_val, y_val=y_val)
     assert pipe[-1].validation_scores_[-1] == pytest.approx(pipe.score(X_val, y_val))
 
 
@@ -244,10 +229,10 @@ class _RecordingCallback:
 
 @needs_callbacks
 def test_callbacks_get_one_task_per_epoch(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     callback = _RecordingCallback()
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0).set_callbacks(callback)
-    _fit_quietly(clf, X, y)
+    clf.fit(X, y)
     assert callback.events == [
         ("setup", "fit"),
         ("begin", "fit"),
@@ -263,7 +248,7 @@ def test_callbacks_get_one_task_per_epoch(digits):
 
 @needs_callbacks
 def test_a_callback_can_stop_training(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     callback = _RecordingCallback(stop_at=2)
     clf = SigmoidMLPClassifier(max_iter=10, random_state=0).set_callbacks(callback)
     with warnings.catch_warnings():
@@ -276,10 +261,10 @@ def test_a_callback_can_stop_training(digits):
 def test_scoring_monitor_scores_every_epoch(digits):
     from sklearn.callback import ScoringMonitor
 
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     monitor = ScoringMonitor(scoring="accuracy")
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0).set_callbacks(monitor)
-    _fit_quietly(clf, X, y)
+    clf.fit(X, y)
     log = monitor.get_logs().data
     epoch_scores = [row["accuracy"] for row in log if row["task_name"] == "epoch"]
     assert len(epoch_scores) == 3
@@ -292,11 +277,11 @@ def test_grid_search_with_a_progress_bar_runs_to_the_end(digits):
     pytest.importorskip("rich")
     from sklearn.callback import ProgressBar
 
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     pipe = make_pipeline(StandardScaler(), SigmoidMLPClassifier(max_iter=2))
     search = GridSearchCV(pipe, {"sigmoidmlpclassifier__alpha": [0.0, 1.0]}, cv=2)
     search.set_callbacks(ProgressBar(max_propagation_depth=None))
-    _fit_quietly(search, X, y)
+    search.fit(X, y)
     assert search.best_estimator_[-1].n_iter_ == 2
     assert len(search.cv_results_["mean_test_score"]) == 2
     # Propagated callbacks are removed from the sub-estimators afterwards.
@@ -305,7 +290,7 @@ def test_grid_search_with_a_progress_bar_runs_to_the_end(digits):
 
 @pytest.mark.skipif(SKLEARN_VERSION >= (1, 9), reason="scikit-learn has callbacks")
 def test_without_sklearn_callbacks_the_estimator_has_no_set_callbacks(digits):
-    X, y, _, _ = digits
-    clf = _fit_quietly(SigmoidMLPClassifier(max_iter=2), X, y)
+    X, _, y, _ = digits
+    clf = SigmoidMLPClassifier(max_iter=2).fit(X, y)
     assert not hasattr(clf, "set_callbacks")
     assert len(clf.history_) == 2

@@ -12,7 +12,6 @@ import copy
 import io
 import pickle
 import threading
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import joblib
@@ -22,7 +21,6 @@ import skops.io as sio
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from sknumpynet import SigmoidMLPClassifier
@@ -30,16 +28,14 @@ from sknumpynet import SigmoidMLPClassifier
 ESTIMATOR_TYPE = "sknumpynet._classifier.SigmoidMLPClassifier"
 
 X, y = make_classification(
-    n_samples=60, n_features=5, n_informative=4, n_redundant=0, n_classes=3,
+    n_samples=60,
+    n_features=5,
+    n_informative=4,
+    n_redundant=0,
+    n_classes=3,
     random_state=0,
-)  # fmt: skip
+)
 X = (X - X.mean(axis=0)) / X.std(axis=0)
-
-
-def _fit_quietly(clf, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(*args, **kwargs)
 
 
 def _net(**params):
@@ -56,23 +52,19 @@ def _partial_fitted():
 
 # Each model exercises a different part of the fitted state.
 MODELS = {
-    "multiclass": lambda: _fit_quietly(_net(), X, y),
-    "binary-string-labels": lambda: _fit_quietly(
-        _net(), X, np.where(y == 0, "no", "yes")
+    "multiclass": lambda: _net().fit(X, y),
+    "binary-string-labels": lambda: _net().fit(X, np.where(y == 0, "no", "yes")),
+    "multilabel": lambda: _net().fit(X, np.c_[y == 0, y == 1, y == 2]),
+    "float32": lambda: _net().fit(X.astype(np.float32), y),
+    "sparse": lambda: _net().fit(sparse.csr_matrix(X), y),
+    "early-stopping": lambda: _net(early_stopping=True).fit(X, y),
+    "class-weight": lambda: _net(class_weight={0: 2.0, 1: 1.0, 2: 0.5}).fit(X, y),
+    "random-state-instance": lambda: _net(random_state=np.random.RandomState(0)).fit(
+        X, y
     ),
-    "multilabel": lambda: _fit_quietly(_net(), X, np.c_[y == 0, y == 1, y == 2]),
-    "float32": lambda: _fit_quietly(_net(), X.astype(np.float32), y),
-    "sparse": lambda: _fit_quietly(_net(), sparse.csr_matrix(X), y),
-    "early-stopping": lambda: _fit_quietly(_net(early_stopping=True), X, y),
-    "class-weight": lambda: _fit_quietly(
-        _net(class_weight={0: 2.0, 1: 1.0, 2: 0.5}), X, y
-    ),
-    "random-state-instance": lambda: _fit_quietly(
-        _net(random_state=np.random.RandomState(0)), X, y
-    ),
-    "dropout-sigmoid": lambda: _fit_quietly(
-        _net(dropout=0.5, output_activation="sigmoid", loss="squared_error"), X, y
-    ),
+    "dropout-sigmoid": lambda: _net(
+        dropout=0.5, output_activation="sigmoid", loss="squared_error"
+    ).fit(X, y),
     "partial-fit": _partial_fitted,
 }
 
@@ -197,11 +189,9 @@ def test_predict_proba_from_eight_threads_at_once_matches_serial_calls():
             np.testing.assert_array_equal(got, expected)
 
 
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_fit_in_threads_matches_fit_in_the_main_thread():
     # Away from the main thread no Ctrl-C handler can be installed: training
-    # must not depend on it. (catch_warnings is not thread-safe: the mark
-    # filters the warnings instead.)
+    # must not depend on it.
     template = _net(max_iter=5)
     expected = clone(template).fit(X, y)
 

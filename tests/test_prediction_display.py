@@ -2,14 +2,11 @@
 
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -19,18 +16,7 @@ from sknumpynet.inspection import ImagePredictionsDisplay
 
 plt = pytest.importorskip("matplotlib.pyplot")
 to_rgba = pytest.importorskip("matplotlib.colors").to_rgba
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, test_size=0.25, random_state=0)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.fixture(scope="module")
@@ -157,9 +143,7 @@ def test_a_pipeline_draws_the_images_as_given(digits):
         StandardScaler(),
         SigmoidMLPClassifier(hidden_layer_sizes=(10,), max_iter=3, random_state=0),
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipe.fit(X_train * 16, names[y_train])
+    pipe.fit(X_train * 16, names[y_train])
 
     display = ImagePredictionsDisplay.from_estimator(
         pipe, X_test * 16, names[y_test], image_shape=(8, 8), n_images=3

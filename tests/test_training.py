@@ -1,5 +1,6 @@
 """The training loop: augmentation, the cosine schedule, BLAS threads, callbacks."""
 
+import math
 import pickle
 import time
 import warnings
@@ -20,18 +21,6 @@ from sknumpynet import SigmoidMLPClassifier, _checks, _classifier, _core, _train
 from sknumpynet.augmentation import GaussianNoise, RandomShift
 
 
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:600] / 16.0, y[:600], X[600:900] / 16.0, y[600:900]
-
-
-def _fit_quietly(clf, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(*args, **kwargs)
-
-
 class _RowRecorder(GaussianNoise):
     """Gaussian noise that remembers every row it was asked to transform."""
 
@@ -44,16 +33,16 @@ class _RowRecorder(GaussianNoise):
 
 
 def test_augment_sees_only_the_training_rows(digits):
-    X, y, X_val, y_val = digits
+    X, X_val, y, y_val = digits
     recorder = _RowRecorder(std=0.1)
     recorder.seen_ = []
     clf = SigmoidMLPClassifier(
         max_iter=2, early_stopping=True, random_state=0, augment=recorder
     )
-    _fit_quietly(clf, X, y)
+    clf.fit(X, y)
     seen = np.vstack(recorder.seen_)
     # Each epoch transforms every training row once, and no held-out row.
-    n_train = len(X) - len(X) // 10
+    n_train = len(X) - math.ceil(0.1 * len(X))
     assert len(seen) == 2 * n_train
     seen_rows = {row.tobytes() for row in seen}
     assert len(seen_rows) == n_train
@@ -61,7 +50,7 @@ def test_augment_sees_only_the_training_rows(digits):
 
     recorder.seen_.clear()
     clf.set_params(early_stopping=False, warm_start=True, max_iter=1)
-    _fit_quietly(clf, X, y, X_val=X_val, y_val=y_val)
+    clf.fit(X, y, X_val=X_val, y_val=y_val)
     assert not {row.tobytes() for row in X_val} & {
         row.tobytes() for row in np.vstack(recorder.seen_)
     }
@@ -72,20 +61,20 @@ def test_augment_sees_only_the_training_rows(digits):
 
 
 def test_augment_changes_training_and_the_same_seed_gives_the_same_model(digits):
-    X, y, _, _ = digits
-    plain = _fit_quietly(SigmoidMLPClassifier(max_iter=3, random_state=0), X, y)
+    X, _, y, _ = digits
+    plain = SigmoidMLPClassifier(max_iter=3, random_state=0).fit(X, y)
     params = {"max_iter": 3, "random_state": 0, "augment": RandomShift((8, 8), 1)}
-    first = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
-    second = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    first = SigmoidMLPClassifier(**params).fit(X, y)
+    second = SigmoidMLPClassifier(**params).fit(X, y)
     assert not np.array_equal(plain.coefs_[0], first.coefs_[0])
     for a, b in zip(first.coefs_, second.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
 def test_augment_keeps_partial_fit_equal_to_fit(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     params = {"max_iter": 3, "random_state": 0, "augment": GaussianNoise(std=0.2)}
-    fitted = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
+    fitted = SigmoidMLPClassifier(**params).fit(X, y)
     streamed = SigmoidMLPClassifier(**params)
     for _ in range(3):
         streamed.partial_fit(X, y, classes=np.unique(y))
@@ -94,16 +83,16 @@ def test_augment_keeps_partial_fit_equal_to_fit(digits):
 
 
 def test_augment_on_sparse_data_trains_on_dense_chunks(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     params = {"max_iter": 3, "random_state": 0, "augment": GaussianNoise(std=0.1)}
-    dense = _fit_quietly(SigmoidMLPClassifier(**params), X, y)
-    from_sparse = _fit_quietly(SigmoidMLPClassifier(**params), sparse.csr_matrix(X), y)
+    dense = SigmoidMLPClassifier(**params).fit(X, y)
+    from_sparse = SigmoidMLPClassifier(**params).fit(sparse.csr_matrix(X), y)
     for a, b in zip(dense.coefs_, from_sparse.coefs_, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
 def test_augment_with_the_wrong_image_shape_is_refused_at_fit(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     clf = SigmoidMLPClassifier(augment=RandomShift(image_shape=(28, 28)))
     with pytest.raises(ValueError, match=r"784.*64|64.*784"):
         clf.fit(X, y)
@@ -112,12 +101,12 @@ def test_augment_with_the_wrong_image_shape_is_refused_at_fit(digits):
 
 
 def test_augment_survives_clone_and_pickle(digits):
-    X, y, X_test, _ = digits
+    X, X_test, y, _ = digits
     clf = SigmoidMLPClassifier(max_iter=2, random_state=0, augment=RandomShift((8, 8)))
     cloned = clone(clf)
     assert cloned.augment is not clf.augment
     assert cloned.augment.get_params() == clf.augment.get_params()
-    _fit_quietly(clf, X, y)
+    clf.fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(
         restored.predict_proba(X_test), clf.predict_proba(X_test)
@@ -128,11 +117,11 @@ def test_augment_survives_clone_and_pickle(digits):
 
 
 def test_cosine_schedule_anneals_over_max_iter_even_with_early_stopping(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     clf = SigmoidMLPClassifier(
         learning_rate="cosine", learning_rate_init=0.2, max_iter=10, random_state=0
     )
-    _fit_quietly(clf, X, y)
+    clf.fit(X, y)
     rates = [record["learning_rate"] for record in clf.history_]
     expected = 0.1 * (1 + np.cos(np.pi * np.arange(10) / 10))
     np.testing.assert_allclose(rates, expected)
@@ -147,7 +136,7 @@ def test_cosine_schedule_anneals_over_max_iter_even_with_early_stopping(digits):
         tol=1.0,  # no epoch after the first improves by a whole point
         random_state=0,
     )
-    _fit_quietly(stopped, X, y)
+    stopped.fit(X, y)
     assert stopped.n_iter_ == 3
     rates = [record["learning_rate"] for record in stopped.history_]
     # Still the first epochs of a 40-epoch annealing.
@@ -156,7 +145,7 @@ def test_cosine_schedule_anneals_over_max_iter_even_with_early_stopping(digits):
 
 
 def test_the_loss_plateau_does_not_cut_a_cosine_schedule_short(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     # With tol=10 no epoch after the first improves the training loss enough.
     params = dict(tol=10.0, n_iter_no_change=1, max_iter=6, random_state=0)
     with warnings.catch_warnings():
@@ -165,6 +154,26 @@ def test_the_loss_plateau_does_not_cut_a_cosine_schedule_short(digits):
     assert cosine.n_iter_ == 6
     constant = SigmoidMLPClassifier(learning_rate="constant", **params).fit(X, y)
     assert constant.n_iter_ == 1 + 2
+
+
+@pytest.mark.parametrize(
+    "learning_rate, warns",
+    [("constant", True), ("invscaling", True), ("adaptive", True), ("cosine", False)],
+)
+def test_reaching_max_iter_warns_unless_the_schedule_ends_there(
+    small_problem, learning_rate, warns
+):
+    X, y = small_problem
+    clf = SigmoidMLPClassifier(learning_rate=learning_rate, max_iter=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    # As MLPClassifier does, for the schedules it shares.
+    assert [warning.category for warning in caught] == (
+        [ConvergenceWarning] if warns else []
+    )
+    if warns:
+        assert "Maximum iterations (2)" in str(caught[0].message)
 
 
 def test_the_quickstart_and_a_grid_search_of_the_defaults_warn_nothing():
@@ -184,7 +193,7 @@ def test_the_quickstart_and_a_grid_search_of_the_defaults_warn_nothing():
 
 
 def test_partial_fit_past_max_iter_keeps_the_last_cosine_rate(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     clf = SigmoidMLPClassifier(learning_rate="cosine", max_iter=3, random_state=0)
     for _ in range(5):
         clf.partial_fit(X, y, classes=np.unique(y))
@@ -209,7 +218,7 @@ def _blas_threads_during_fit(monkeypatch, clf, X, y):
         return real_run_epochs(*args, **kwargs)
 
     monkeypatch.setattr(_training, "run_epochs", recording_run_epochs)
-    _fit_quietly(clf, X, y)
+    clf.fit(X, y)
     return seen
 
 
@@ -241,7 +250,7 @@ needs_two_blas_threads = pytest.mark.skipif(
 def test_fit_trains_with_the_blas_threads_that_step_faster(
     digits, monkeypatch, slow, chosen
 ):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     monkeypatch.setattr(_core, "sgd_step", _step_slower_with(slow))
     # 60 mini-batches an epoch over four epochs: enough for the trial steps.
     clf = SigmoidMLPClassifier(batch_size=10, max_iter=4, random_state=0)
@@ -251,9 +260,9 @@ def test_fit_trains_with_the_blas_threads_that_step_faster(
 
 
 def test_the_thread_trials_leave_the_run_untouched(digits):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     clf = SigmoidMLPClassifier(batch_size=10, dropout=0.2, random_state=0)
-    _fit_quietly(clf.set_params(max_iter=1), X, y)
+    clf.set_params(max_iter=1).fit(X, y)
     samples = _checks.LabelledSamples(
         X, clf._target_matrix(y, X.dtype), y, np.ones(len(y))
     )
@@ -268,7 +277,7 @@ def test_the_thread_trials_leave_the_run_untouched(digits):
 
 
 def test_a_users_blas_limit_is_kept(digits, monkeypatch):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     monkeypatch.setattr(_core, "sgd_step", _step_slower_with(1))
     clf = SigmoidMLPClassifier(batch_size=10, max_iter=4, random_state=0)
     with threadpool_limits(1, user_api="blas"):
@@ -326,12 +335,15 @@ def _failing_step(at_call, failure):
 def test_a_failed_epoch_ends_its_callback_task_like_a_normal_one(
     digits, monkeypatch, interrupted_fit, failure
 ):
-    X, y, _, _ = digits
+    X, _, y, _ = digits
     callback = _EpochEnds()
     clf = SigmoidMLPClassifier(max_iter=5, batch_size=100, random_state=0)
     clf.set_callbacks(callback)
     # The first mini-batch of the third epoch fails.
-    monkeypatch.setattr(_classifier._core, "sgd_step", _failing_step(13, failure))
+    n_batches = math.ceil(len(X) / 100)
+    monkeypatch.setattr(
+        _classifier._core, "sgd_step", _failing_step(2 * n_batches + 1, failure)
+    )
     if failure == "ctrl-c":
         interrupted_fit(clf.fit, X, y)
     else:
