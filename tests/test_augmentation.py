@@ -166,6 +166,25 @@ def test_random_affine_moves_a_pixel_where_its_parameters_say(params, pixel, mov
     assert np.unravel_index(moved.argmax(), moved.shape) == moved_to
 
 
+def test_random_affine_shifts_each_image_by_its_own_draw():
+    # More images than the transform resamples at once. Its draws, in order:
+    # angle, scale, shear, then the shifts down and right of every image.
+    n_images, shift = 300, 3.0
+    rng = np.random.default_rng(0)
+    for low, high in ((0, 0), (1, 1), (0, 0)):
+        rng.uniform(low, high, size=n_images)
+    expected = np.stack([rng.uniform(-shift, shift, size=n_images) for _ in "yx"], 1)
+    affine = RandomAffine(
+        image_shape=(9, 9), rotation=0, scale=(1, 1), shear=0, shift=shift
+    )
+    X = np.tile(_one_hot_image((9, 9), (4, 4)).ravel(), (n_images, 1))
+    moved = affine.augment(X, np.random.default_rng(0)).reshape(-1, 9, 9)
+    # Bilinear interpolation keeps the dot's centre of mass where it moved.
+    grid = np.indices((9, 9))
+    centres = np.einsum("nyx,cyx->nc", moved, grid) / moved.sum(axis=(1, 2))[:, None]
+    np.testing.assert_allclose(centres - 4, expected, atol=1e-5)
+
+
 def _simards_distortion(images, fields, alpha, sigma):
     """Simard et al.'s elastic distortion, one image at a time, as a reference.
 
