@@ -299,7 +299,7 @@ def check_sample_weight(sample_weight, X, y, *, class_weight, classes, alpha):
 
 
 def check_validation_data(estimator, data, *, dtype, label_binarizer):
-    """Validate ``X_val`` and ``y_val`` against the estimator's training data.
+    """Validate ``X_val``, ``y_val`` and ``sample_weight_val`` for ``fit``.
 
     Parameters
     ----------
@@ -316,6 +316,8 @@ def check_validation_data(estimator, data, *, dtype, label_binarizer):
     -------
     X_val : {ndarray, sparse matrix} of ``dtype``
     y_val : ndarray, 1-D for single-label targets
+    weight : ndarray of shape (n_val_samples,) of ``dtype``
+        ``sample_weight_val``, or ones.
     """
     X_val, y_val = data.X, data.y
     if (X_val is None) != (y_val is None):
@@ -355,7 +357,15 @@ def check_validation_data(estimator, data, *, dtype, label_binarizer):
                 f"y_val has labels that are not among the training classes "
                 f"{classes}: {unseen}."
             )
-    return X_val, y_val
+    weight = _check_sample_weight(
+        data.sample_weight, X_val, dtype=dtype, ensure_non_negative=True
+    )
+    if not np.any(weight > 0):
+        raise ValueError(
+            "The validation set has no sample with a non-zero weight, so "
+            "its loss and accuracy are undefined."
+        )
+    return X_val, y_val, weight
 
 
 def validation_split(y, sample_weight, validation_fraction, rng):

@@ -12,7 +12,6 @@ from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOp
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
 from sklearn.utils.random import check_random_state
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -307,19 +306,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     :class:`~sknumpynet.FeatureScaleWarning` when a feature's root mean square
     exceeds 50.
 
-    Before training on data of a hundred mini-batches or more, ``fit`` times a
-    few trial steps with one BLAS thread and with all of them, and trains with
-    the faster: on an idle machine more threads shorten a step, on a busy one
-    they wait for a core that is not free. A limit set around ``fit`` with
-    :func:`threadpoolctl.threadpool_limits` or ``OPENBLAS_NUM_THREADS`` is
+    Before a long enough run, ``fit`` times a few trial steps with one BLAS
+    thread and with all of them, and trains with the faster (on a busy
+    machine, extra threads wait for a core); a limit set around ``fit``, with
+    :func:`threadpoolctl.threadpool_limits` or ``OPENBLAS_NUM_THREADS``, is
     kept.
 
-    With scikit-learn 1.9 or later the estimator accepts scikit-learn's
-    callbacks (:mod:`sklearn.callback`) through ``set_callbacks``, directly
-    or propagated from a :class:`~sklearn.pipeline.Pipeline` or a search
-    such as :class:`~sklearn.model_selection.GridSearchCV`: each epoch is
-    one task, so :class:`~sklearn.callback.ProgressBar` advances and
-    :class:`~sklearn.callback.ScoringMonitor` scores once per epoch, and a
+    With scikit-learn 1.9 or later the estimator takes scikit-learn's
+    callbacks (:mod:`sklearn.callback`) through ``set_callbacks``, or from a
+    pipeline or search they propagate from: each epoch is one task, and a
     callback that asks to stop ends training after that epoch.
 
     References
@@ -607,18 +602,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         if self.augment is not None:
             self.augment.check_n_features(X.shape[1])
         _checks.warn_if_far_from_unit_scale(X)
-        return (
+        sample_weight = _checks.check_sample_weight(
+            sample_weight,
             X,
             y,
-            _checks.check_sample_weight(
-                sample_weight,
-                X,
-                y,
-                class_weight=self.class_weight,
-                classes=self.classes_ if incremental else None,
-                alpha=self.alpha,
-            ),
+            class_weight=self.class_weight,
+            classes=self.classes_ if incremental else None,
+            alpha=self.alpha,
         )
+        return X, y, sample_weight
 
     def _train(self, run, validation, callbacks, *, incremental):
         """Train this call's epochs, store what happened and return it."""
@@ -669,25 +661,19 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         Every attribute that training changes is set here, once training has
         ended.
         """
-        records = result.records
         self.coefs_, self.intercepts_ = run.params.coefs, run.params.intercepts
         self._velocity = run.velocity
         self.n_iter_ = result.n_iter
         self.t_ = result.t
-        self.history_ = [*self.history_, *records]
-        self.loss_curve_ = [*self.loss_curve_, *(r["train_loss"] for r in records)]
-        if records:
-            self.loss_ = records[-1]["train_loss"]
-        validated = [record for record in records if "val_loss" in record]
-        if validated:
-            self.validation_loss_curve_ = [
-                *self.validation_loss_curve_,
-                *(record["val_loss"] for record in validated),
-            ]
-            self.validation_scores_ = [
-                *self.validation_scores_,
-                *(record["val_accuracy"] for record in validated),
-            ]
+        self.history_ = [*self.history_, *result.records]
+        self.loss_curve_ = [*self.loss_curve_, *result.curve("train_loss")]
+        if result.records:
+            self.loss_ = self.loss_curve_[-1]
+        if self.validation_scores_ is not None:  # this fit has validation data
+            val_losses = result.curve("val_loss")
+            self.validation_loss_curve_ = [*self.validation_loss_curve_, *val_losses]
+            val_scores = result.curve("val_accuracy")
+            self.validation_scores_ = [*self.validation_scores_, *val_scores]
         self._learning_rate = result.learning_rate
         self._no_improvement_count = result.no_improvement_count
         if early_stopping:
@@ -776,47 +762,29 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     def _validation_set(self, samples, validation_data, incremental):
         """The indices of the training samples, and the validation set or None.
 
-        The validation set is ``validation_data`` if given, else with
-        ``early_stopping`` a split of ``samples``; ``partial_fit`` has none.
-
-        Parameters
-        ----------
-        samples : LabelledSamples
-            The validated training data.
-        validation_data : ValidationData
-            ``X_val``, ``y_val`` and ``sample_weight_val`` as passed to fit.
-        incremental : bool
-            Whether the call is ``partial_fit``.
+        The validation set is ``validation_data`` (a ``ValidationData``) if
+        given, else with ``early_stopping`` a split of ``samples`` (the
+        ``LabelledSamples`` of the training data); ``partial_fit`` has none.
         """
         train_idx = np.arange(samples.X.shape[0])
         if any(value is not None for value in validation_data):
-            X_val, y_val = _checks.check_validation_data(
+            X_val, y_val, weight = _checks.check_validation_data(
                 self,
                 validation_data,
                 dtype=samples.X.dtype,
                 label_binarizer=self._label_binarizer,
             )
-            weight = _check_sample_weight(
-                validation_data.sample_weight,
-                X_val,
-                dtype=samples.X.dtype,
-                ensure_non_negative=True,
-            )
             Y_val = self._target_matrix(y_val, samples.X.dtype)
-            validation = _checks.LabelledSamples(X_val, Y_val, y_val, weight)
-        elif self.early_stopping and not incremental:
+            return train_idx, _checks.LabelledSamples(X_val, Y_val, y_val, weight)
+        if self.early_stopping and not incremental:
+            # Samples of weight 0 go to neither side of the split.
             train_idx, val_idx = _checks.validation_split(
                 samples.y, samples.weight, self.validation_fraction, self._rng
             )
-            validation = _checks.LabelledSamples(*(part[val_idx] for part in samples))
-        else:
-            return train_idx, None
-        if not np.any(validation.weight > 0):
-            raise ValueError(
-                "The validation set has no sample with a non-zero weight, so "
-                "its loss and accuracy are undefined."
+            return train_idx, _checks.LabelledSamples(
+                *(part[val_idx] for part in samples)
             )
-        return train_idx, validation
+        return train_idx, None
 
     def _training_run(self, samples, train_idx):
         """The state of this call's training, from copies of the weights.

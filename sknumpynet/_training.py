@@ -461,6 +461,10 @@ class TrainingResult:
     best_score: float
     best_epoch: int | None
 
+    def curve(self, key):
+        """The value of ``key`` in each record that has it, in epoch order."""
+        return [record[key] for record in self.records if key in record]
+
 
 def run_epochs(run, rule, monitor, n_epochs):
     """Train for up to ``n_epochs`` epochs and return what happened.
