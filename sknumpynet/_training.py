@@ -21,7 +21,7 @@ The estimator builds these from its parameters and data, passes in what only
 it knows as a callable (the labels it predicts from output logits), and sets
 its fitted attributes from the result. Nothing here imports the estimator or
 reads or sets its attributes; the estimator object only passes through, as
-the first argument of scikit-learn's callback hooks.
+the ``estimator`` argument of scikit-learn's callback hooks.
 """
 
 import enum
