@@ -38,6 +38,7 @@ NIELSEN_CH1_PARAMS = dict(
     loss="squared_error",
     output_activation="sigmoid",
     init="standard_normal",
+    learning_rate="constant",
     learning_rate_init=3.0,
     batch_size=10,
     max_iter=30,
