@@ -86,27 +86,6 @@ DOCUMENTS = [
     ),
 ]
 
-# Pages whose snippets do not run yet, with the first failure: strict xfail
-# says when one starts to pass, and its entry must then go.
-EXPECTED_FAILURES = {
-    "docs/scikit_learn.rst": "its first block uses X_train: the page says its "
-    "blocks assume X_train, X_test, y_train, y_test, and none defines them",
-    "docs/user_guide/network.rst": "its first block is a fragment without its "
-    "import (NameError: SigmoidMLPClassifier)",
-    "docs/user_guide/parameters.rst": "its first block uses X_train, which no "
-    "block defines",
-    "docs/user_guide/schedules.rst": "its block is a fragment without its import "
-    "(NameError: SigmoidMLPClassifier)",
-    "docs/user_guide/sgd.rst": "its block is a fragment without its import "
-    "(NameError: SigmoidMLPClassifier)",
-}
-# Pages that would hang: not run at all until their blocks are marked.
-NOT_RUNNABLE = {
-    "docs/user_guide/deploying.rst": "a block connects to a dask scheduler at a "
-    "placeholder address (it waits 30 s, then fails), the next to a Ray "
-    "cluster: they need '.. not run:' comments",
-}
-
 # The small copy of MNIST: (first row, number of rows) of each part of the
 # official files, in the order the cache stores them.
 SMALL_MNIST_PARTS = {
@@ -304,16 +283,7 @@ def small_data_home(tmp_path_factory):
     return home
 
 
-def _document_param(document):
-    marks = []
-    if document in EXPECTED_FAILURES:
-        marks.append(pytest.mark.xfail(reason=EXPECTED_FAILURES[document], strict=True))
-    if document in NOT_RUNNABLE:
-        marks.append(pytest.mark.xfail(reason=NOT_RUNNABLE[document], run=False))
-    return pytest.param(document, marks=marks, id=document)
-
-
-@pytest.mark.parametrize("document", [_document_param(name) for name in DOCUMENTS])
+@pytest.mark.parametrize("document", DOCUMENTS)
 def test_snippets_run(document, small_data_home, tmp_path, monkeypatch):
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(small_data_home))
     monkeypatch.chdir(tmp_path)
