@@ -231,7 +231,13 @@ def _write_generated_files(app):
 
 # -- Every public name in the API reference -----------------------------------
 
-PUBLIC_MODULES = ("sknumpynet", "sknumpynet.datasets", "sknumpynet.inspection")
+PUBLIC_MODULES = (
+    "sknumpynet",
+    "sknumpynet.datasets",
+    "sknumpynet.inspection",
+    "sknumpynet.augmentation",
+    "sknumpynet.preprocessing",
+)
 
 
 def _check_api_reference(app):
