@@ -222,7 +222,7 @@ def test_the_searches_decide_whether_to_deskew(dataset, image_shape, name):
 @pytest.mark.parametrize(
     "dataset, ingredient, values",
     [
-        ("mnist", "clf__augment", ["None", "ElasticDistortion()"]),
+        ("mnist", "clf__augment", ["None", "ElasticDistortion(images_per_field=16)"]),
         ("fashion-mnist", "scale", ["'passthrough'", "StandardScaler()"]),
     ],
 )
