@@ -581,7 +581,10 @@ def test_cli_digits_writes_every_file_and_figure(tmp_path, capsys, small_sigmoid
     )
 
     table = pandas.read_csv(tmp_path / _report.CSV_FILE).set_index("name")
-    assert table.loc["svc-tuned", "test_accuracy"] == rows["svc-tuned"]["test_accuracy"]
+    # Read back to the last bit by some pandas versions, not all.
+    assert table.loc["svc-tuned", "test_accuracy"] == pytest.approx(
+        rows["svc-tuned"]["test_accuracy"]
+    )
     report = (tmp_path / _report.REPORT_FILE).read_text(encoding="utf-8")
     assert "Quick run" in report and "Pareto" in report and "took" in report
     assert "## Where the time went" in report and "## Tuning rounds" in report
