@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 
 from sknumpynet.augmentation import ElasticDistortion
-from sknumpynet.benchmarks import _contenders, _report, _speed_training, speed
+from sknumpynet.benchmarks import _contenders, _report
 from sknumpynet.benchmarks.__main__ import main
 from sknumpynet.benchmarks._contenders import (
     borrowed_params,
@@ -660,41 +660,3 @@ def test_cli_tuning_runs_on_a_dask_cluster(tmp_path, dask_cluster):
     assert backend["dask_workers"] == 1
     (svc,) = results["contenders"]
     assert all(c["cv_mean"] is not None for c in svc["candidates"])
-
-
-# ---------------------------------------------------------- speed benchmark
-
-
-@pytest.fixture
-def tiny_images(monkeypatch):
-    """400 training and 100 test images of noise in place of both data sets."""
-    rng = np.random.default_rng(0)
-    X = rng.random((500, 784), dtype=np.float32)
-    y = np.arange(500) % 10
-
-    def load(**kwargs):
-        return X[:400], X[400:], y[:400], y[400:]
-
-    for dataset in _speed_training.LOADERS:
-        monkeypatch.setitem(_speed_training.LOADERS, dataset, load)
-
-
-def test_speed_runs_only_the_groups_asked_for(tiny_images, capsys):
-    assert speed.main(["--quick", "--repeats", "1", "--only", "memory"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    figures = [line.split(".")[0] for line in lines if line[:1].isdigit()]
-    assert figures == ["5"]
-
-
-def test_speed_only_rejects_an_unknown_group(capsys):
-    with pytest.raises(SystemExit) as excinfo:
-        speed.main(["--only", "recipe"])
-    assert excinfo.value.code == 2
-    error = capsys.readouterr().err
-    assert "--only" in error and "'recipe'" in error
-
-
-def test_busy_process_competes_during_the_block_and_is_gone_after():
-    with _speed_training.busy_process() as process:
-        assert process.poll() is None
-    assert process.poll() is not None

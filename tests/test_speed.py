@@ -287,6 +287,13 @@ def test_busy_process_competes_during_the_block_and_is_gone_after():
     assert process.poll() is not None
 
 
+def test_speed_runs_only_the_groups_asked_for(tiny_images, capsys):
+    assert speed.main(["--quick", "--repeats", "1", "--only", "memory"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    figures = [line.split(".")[0] for line in lines if line[:1].isdigit()]
+    assert figures == ["5"]
+
+
 def test_an_unknown_group_is_refused(capsys):
     with pytest.raises(SystemExit) as excinfo:
         speed.main(["--only", "recipe"])
