@@ -830,8 +830,7 @@ def _interpolate(images, index, row_weight, col_weight, fill_value):
     images : ndarray of shape (n_samples, height, width)
         The images to sample.
     index, row_weight, col_weight : ndarray of shape (n_samples, height, width)
-        What :func:`_resampling` returns for each image. The weights are
-        overwritten.
+        What :func:`_resampling` returns, for each image.
     fill_value : float
         The value of the input outside the image.
 
