@@ -7,8 +7,6 @@ DeCoste and Schölkopf (2002) reach 99.44 % on deskewed MNIST that way. Both fit
 are scikit-learn's: this module only builds the second training set.
 """
 
-from numbers import Integral
-
 import numpy as np
 from scipy import ndimage
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
@@ -17,6 +15,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..augmentation import _image_shape as augmentation_image_shape
 
 # The four one-pixel shifts of the papers, as (rows, columns): down, up, right, left.
 ONE_PIXEL_SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1))
@@ -202,17 +202,10 @@ class VirtualSVC(ClassifierMixin, BaseEstimator):
 
 def _image_shape(image_shape, n_features):
     """`image_shape` as ``(height, width)``; a ValueError if rows do not fit it."""
-    if not (
-        len(image_shape) == 2
-        and all(isinstance(size, Integral) and size > 0 for size in image_shape)
-    ):
-        raise ValueError(
-            f"image_shape must be a pair of positive ints; got {image_shape!r}."
-        )
-    height, width = image_shape
+    height, width = augmentation_image_shape(image_shape)
     if height * width != n_features:
         raise ValueError(
             f"VirtualSVC has image_shape=({height}, {width}): it expects rows of "
             f"{height * width} pixels, but the data have {n_features} features."
         )
-    return int(height), int(width)
+    return height, width
