@@ -20,21 +20,31 @@ Each transform is a small object with two methods:
 The image transforms read each row as a grey-level image of ``image_shape``
 ``(height, width)`` stored row after row (C order), as ``load_mnist`` returns
 its 784 features. They work on a whole array of rows at once, with no Python
-loop over the images.
+loop over the images. The checks of ``image_shape``, which the rest of the
+package shares, and the resampling helpers live in ``sknumpynet._images``, the
+one module of the package this one imports.
 
 The transforms derive from :class:`~sklearn.base.BaseEstimator`: they have
 ``get_params`` and ``set_params``, can be cloned, pickled and saved with
 ``skops.io``, and print their parameters.
 """
 
-import math
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import ndimage
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, InvalidParameterError
 from sklearn.utils.metaestimators import _BaseComposition
+
+from ._images import (
+    bilinear,
+    blocks,
+    check_image_rows,
+    check_image_shape,
+    gaussian_smooth,
+    interpolate,
+    resampling,
+)
 
 __all__ = [
     "Augmentation",
@@ -47,10 +57,6 @@ __all__ = [
 
 _FINITE = Interval(Real, None, None, closed="neither")
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
-
-# Images resampled at once: enough to share the cost of each numpy call, few
-# enough that the temporary arrays stay in the CPU's cache.
-_BLOCK_IMAGES = 256
 
 
 class Augmentation(BaseEstimator):
@@ -139,14 +145,7 @@ class _ImageAugmentation(Augmentation):
     }
 
     def _check_values(self, n_features):
-        height, width = _image_shape(self.image_shape)
-        if n_features != height * width:
-            raise ValueError(
-                f"{type(self).__name__} has image_shape=({height}, {width}): it "
-                f"expects rows of {height * width} pixels, but the data have "
-                f"{n_features} features. Set image_shape to the (height, width) "
-                f"of your images{_square_hint(n_features)}."
-            )
+        check_image_rows(type(self).__name__, self.image_shape, n_features)
 
     def augment(self, X, rng):
         """Return a copy of `X` with every image distorted at random.
@@ -166,7 +165,7 @@ class _ImageAugmentation(Augmentation):
             A new array of the dtype of `X`.
         """
         self._check_rows(X)
-        images = X.reshape(-1, *_image_shape(self.image_shape))
+        images = X.reshape(-1, *check_image_shape(self.image_shape))
         distorted = self._distort(images, np.random.default_rng(rng))
         return distorted.reshape(X.shape)
 
@@ -351,11 +350,11 @@ class RandomAffine(_ImageAugmentation):
         inverse = inverse.astype(images.dtype)[..., None, None]
         shifts = np.array([dy, dx], dtype=images.dtype)[..., None, None]
         distorted = np.empty_like(images)
-        for block in _blocks(n_samples):
+        for block in blocks(n_samples):
             rows, cols = _affine_positions(
                 inverse[:, :, block], shifts[:, block], height, width
             )
-            distorted[block] = _bilinear(images[block], rows, cols, self.fill_value)
+            distorted[block] = bilinear(images[block], rows, cols, self.fill_value)
         return distorted
 
 
@@ -480,9 +479,9 @@ class ElasticDistortion(_ImageAugmentation):
         if self.images_per_field == 1:
             fields = self._draw_fields(n_samples, images.dtype, rng)
             distorted = np.empty_like(images)
-            for block in _blocks(n_samples):
+            for block in blocks(n_samples):
                 rows, cols = self._positions(fields[:, block])
-                distorted[block] = _bilinear(images[block], rows, cols, self.fill_value)
+                distorted[block] = bilinear(images[block], rows, cols, self.fill_value)
             return distorted
         return self._distort_by_shared_fields(images, rng)
 
@@ -491,14 +490,14 @@ class ElasticDistortion(_ImageAugmentation):
         n_samples = len(images)
         n_fields = -(-n_samples // self.images_per_field)
         fields = self._draw_fields(n_fields, images.dtype, rng)
-        index, row_weight, col_weight = _resampling(*self._positions(fields))
+        index, row_weight, col_weight = resampling(*self._positions(fields))
         # Each field distorts images_per_field images (one fewer for some
         # when they do not divide evenly), chosen at random.
         field_of = rng.permutation(n_samples) % n_fields
         distorted = np.empty_like(images)
-        for block in _blocks(n_samples):
+        for block in blocks(n_samples):
             chosen = field_of[block]
-            distorted[block] = _interpolate(
+            distorted[block] = interpolate(
                 images[block],
                 index[chosen],
                 row_weight[chosen],
@@ -509,7 +508,9 @@ class ElasticDistortion(_ImageAugmentation):
 
     def _draw_fields(self, n_fields, dtype, rng):
         """Uniform random fields in [-1, 1], of shape (2, n_fields, height, width)."""
-        fields = rng.random((2, n_fields, *_image_shape(self.image_shape)), dtype=dtype)
+        fields = rng.random(
+            (2, n_fields, *check_image_shape(self.image_shape)), dtype=dtype
+        )
         fields *= 2
         fields -= 1
         return fields
@@ -517,7 +518,7 @@ class ElasticDistortion(_ImageAugmentation):
     def _positions(self, fields):
         """The positions (rows, cols) each pixel reads, displaced by `fields`."""
         *_, height, width = fields.shape
-        rows, cols = _gaussian_smooth(fields, self.sigma)
+        rows, cols = gaussian_smooth(fields, self.sigma)
         rows *= self.alpha
         rows += np.arange(height, dtype=fields.dtype)[:, None]
         cols *= self.alpha
@@ -696,28 +697,6 @@ class Chain(Augmentation, _BaseComposition):
         return X_augmented
 
 
-def _image_shape(image_shape):
-    """Return `image_shape` as (height, width), or raise if it is not one."""
-    if (
-        len(image_shape) == 2
-        and all(isinstance(size, Integral) for size in image_shape)
-        and min(image_shape) >= 1
-    ):
-        return int(image_shape[0]), int(image_shape[1])
-    raise InvalidParameterError(
-        "image_shape must be a pair of positive ints (height, width), such as "
-        f"(28, 28) for MNIST; got {image_shape!r}."
-    )
-
-
-def _square_hint(n_features):
-    """Suggest a square image_shape for `n_features` pixels, if there is one."""
-    side = math.isqrt(n_features)
-    if side * side == n_features:
-        return f", such as ({side}, {side}) for {n_features} features"
-    return ""
-
-
 def _uniform_range(transform, name):
     """Return (low, high) of the uniform draw that parameter `name` describes.
 
@@ -760,141 +739,3 @@ def _affine_positions(inverse, shifts, height, width):
     rows = inverse[1, 0] * x + inverse[1, 1] * y
     rows += centre_y
     return rows, cols
-
-
-def _gaussian_matrix(size, sigma, dtype):
-    """Return the matrix G with G @ v = gaussian_filter1d(v, sigma, mode="constant").
-
-    Its columns are the filtered unit vectors, since the filter is linear.
-    """
-    filtered = ndimage.gaussian_filter1d(np.eye(size), sigma, axis=0, mode="constant")
-    return filtered.astype(dtype)
-
-
-def _gaussian_smooth(fields, sigma):
-    """Smooth each image of `fields` (..., height, width) by a 2-D gaussian.
-
-    The result of ``scipy.ndimage.gaussian_filter`` with ``mode="constant"``
-    over the last two axes, as one matrix product along the rows of all the
-    images and one along their columns.
-    """
-    *_, height, width = fields.shape
-    along_columns = (
-        fields.reshape(-1, width) @ _gaussian_matrix(width, sigma, fields.dtype).T
-    )
-    along_rows = np.matmul(
-        _gaussian_matrix(height, sigma, fields.dtype),
-        along_columns.reshape(-1, height, width),
-    )
-    return along_rows.reshape(fields.shape)
-
-
-def _split_coordinate(coordinates, size):
-    """Split coordinates in place into whole pixels and fractions in [0, 1].
-
-    Coordinates below -1 or above `size` are clipped there: at the padding
-    pixel just outside the image, which holds the fill value. Returns the
-    whole pixels as int indices in [-1, size - 1]; `coordinates` become the
-    interpolation weights of the following pixel.
-    """
-    np.clip(coordinates, -1, size, out=coordinates)
-    whole = np.floor(coordinates)
-    np.minimum(whole, size - 1, out=whole)
-    coordinates -= whole
-    return whole.astype(np.intp)
-
-
-def _resampling(rows, cols):
-    """Return where each output pixel reads its image, for :func:`_interpolate`.
-
-    `rows` and `cols` (..., height, width) are the positions to read, and are
-    overwritten. Returns the flat index, in an image padded by one pixel on
-    each side, of the pixel above and to the left of each position, then the
-    weights of the next row and of the next column.
-    """
-    *_, height, width = rows.shape
-    top = _split_coordinate(rows, height)
-    left = _split_coordinate(cols, width)
-    top += 1
-    top *= width + 2
-    top += left
-    top += 1
-    return top, rows, cols
-
-
-def _interpolate(images, index, row_weight, col_weight, fill_value):
-    """Sample each image where :func:`_resampling` says, by bilinear interpolation.
-
-    Parameters
-    ----------
-    images : ndarray of shape (n_samples, height, width)
-        The images to sample.
-    index, row_weight, col_weight : ndarray of shape (n_samples, height, width)
-        What :func:`_resampling` returns, for each image.
-    fill_value : float
-        The value of the input outside the image.
-
-    Returns
-    -------
-    sampled : ndarray of shape (n_samples, height, width)
-        A new array of the dtype of `images`.
-    """
-    n_samples, height, width = images.shape
-    # A one-pixel border of fill_value around each image: the four neighbours
-    # of any clipped position are then in the padded image.
-    padded = np.full((n_samples, height + 2, width + 2), fill_value, images.dtype)
-    padded[:, 1:-1, 1:-1] = images
-    padded_width = width + 2
-    image_start = np.arange(n_samples) * (height + 2) * padded_width
-    index = index + image_start[:, None, None]
-    # Taking from the flat array shifted by one pixel (a view) reads the
-    # neighbour to the right without building a second index array.
-    flat = padded.ravel()
-    top_left, top_right = flat.take(index), flat[1:].take(index)
-    below = flat[padded_width:]
-    bottom_left, bottom_right = below.take(index), below[1:].take(index)
-    # Linear interpolation as a + w * (b - a), in place, along the columns
-    # and then along the rows.
-    top_right -= top_left
-    top_right *= col_weight
-    top_left += top_right
-    bottom_right -= bottom_left
-    bottom_right *= col_weight
-    bottom_left += bottom_right
-    bottom_left -= top_left
-    bottom_left *= row_weight
-    top_left += bottom_left
-    # Each value is a weighted mean of pixels and fill_value, but the rounding
-    # of a + w * (b - a) can step an ulp past b: clip, so that the output
-    # never leaves the range of its inputs (pixels in [0, 1] stay in [0, 1]).
-    low, high = images.min(initial=fill_value), images.max(initial=fill_value)
-    return np.clip(top_left, low, high, out=top_left)
-
-
-def _bilinear(images, rows, cols, fill_value):
-    """Sample `images` at fractional positions by bilinear interpolation.
-
-    Parameters
-    ----------
-    images : ndarray of shape (n_samples, height, width)
-        The images to sample.
-    rows, cols : ndarray of shape (n_samples, height, width)
-        For each output pixel, the position in its input image to read
-        (row, column). Overwritten with interpolation weights.
-    fill_value : float
-        The value of the input outside the image.
-
-    Returns
-    -------
-    sampled : ndarray of shape (n_samples, height, width)
-        A new array of the dtype of `images`.
-    """
-    return _interpolate(images, *_resampling(rows, cols), fill_value)
-
-
-def _blocks(n_samples):
-    """Slices of at most _BLOCK_IMAGES images that cover `n_samples` images."""
-    return (
-        slice(start, start + _BLOCK_IMAGES)
-        for start in range(0, n_samples, _BLOCK_IMAGES)
-    )

@@ -99,7 +99,8 @@ except ModuleNotFoundError as exc:
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import SigmoidMLPClassifier
-from .preprocessing import Deskew, _check_n_features
+from ._images import check_image_rows
+from .preprocessing import Deskew
 
 __all__ = []
 
@@ -344,7 +345,7 @@ def _deskew_image_shape(operator):
             "Deskew converts to ONNX for a known number of features; give "
             "to_onnx a sample of the data, such as X[:1]."
         )
-    return _check_n_features(operator.raw_operator.image_shape, n_features)
+    return check_image_rows("Deskew", operator.raw_operator.image_shape, n_features)
 
 
 def _constant(values, dtype=np.float64):

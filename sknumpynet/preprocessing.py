@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import gen_batches
 from sklearn.utils.validation import validate_data
 
-from .augmentation import _image_shape, _square_hint
+from ._images import check_image_rows, check_image_shape
 
 __all__ = ["Deskew"]
 
@@ -187,9 +187,9 @@ class Deskew(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Returns ``(height, width)``.
         """
         self._validate_params()
-        height, width = _image_shape(self.image_shape)
+        height, width = check_image_shape(self.image_shape)
         _check_grey_levels(X, max(height, width))
-        return _check_n_features(self.image_shape, X.shape[1])
+        return check_image_rows("Deskew", self.image_shape, X.shape[1])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -197,22 +197,6 @@ class Deskew(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.positive_only = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _check_n_features(image_shape, n_features):
-    """Return `image_shape` as (height, width) if rows of `n_features` fit it.
-
-    Raises a ValueError that says the expected number of pixels otherwise.
-    """
-    height, width = _image_shape(image_shape)
-    if n_features != height * width:
-        raise ValueError(
-            f"Deskew has image_shape=({height}, {width}): it expects rows of "
-            f"{height * width} pixels, but the data have {n_features} features. "
-            "Set image_shape to the (height, width) of your "
-            f"images{_square_hint(n_features)}."
-        )
-    return height, width
 
 
 def _check_grey_levels(X, side):

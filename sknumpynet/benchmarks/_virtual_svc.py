@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..augmentation import _image_shape as augmentation_image_shape
+from .._images import check_image_rows
 
 # The four one-pixel shifts of the papers, as (rows, columns): down, up, right, left.
 ONE_PIXEL_SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1))
@@ -136,7 +136,7 @@ class VirtualSVC(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
         check_classification_targets(y)
         if isinstance(self.distortion, str):  # "shifts": check before a long fit
-            _image_shape(self.image_shape, X.shape[1])
+            check_image_rows("VirtualSVC", self.image_shape, X.shape[1])
         estimator = SVC() if self.estimator is None else self.estimator
         first = clone(estimator).fit(X, y)
         if not hasattr(first, "support_"):
@@ -158,7 +158,8 @@ class VirtualSVC(ClassifierMixin, BaseEstimator):
     def _copies(self, X, rng):
         """The distorted copies of the rows of `X`, one array per copy."""
         if isinstance(self.distortion, str):  # "shifts"
-            images = X.reshape(-1, *_image_shape(self.image_shape, X.shape[1]))
+            shape = check_image_rows("VirtualSVC", self.image_shape, X.shape[1])
+            images = X.reshape(-1, *shape)
             return [
                 ndimage.shift(images, (0, *offset), order=0, cval=0.0).reshape(X.shape)
                 for offset in ONE_PIXEL_SHIFTS
@@ -198,14 +199,3 @@ class VirtualSVC(ClassifierMixin, BaseEstimator):
     def _validated(self, X):
         check_is_fitted(self)
         return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-
-
-def _image_shape(image_shape, n_features):
-    """`image_shape` as ``(height, width)``; a ValueError if rows do not fit it."""
-    height, width = augmentation_image_shape(image_shape)
-    if height * width != n_features:
-        raise ValueError(
-            f"VirtualSVC has image_shape=({height}, {width}): it expects rows of "
-            f"{height * width} pixels, but the data have {n_features} features."
-        )
-    return height, width

@@ -10,6 +10,7 @@ from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._plotting import _validate_style_kwargs
 from sklearn.utils.validation import check_is_fitted
 
+from .._images import check_image_shape
 from ._axes import is_single_axes, split_axes
 
 # Bar colours: the true class, the wrong class the classifier chose, the rest.
@@ -534,25 +535,18 @@ def _check_count(name, value, maximum, what):
 
 
 def _check_image_shape(image_shape, n_features, features_of="X"):
-    """`image_shape` as a tuple, checked against the number of features.
+    """`image_shape` as ``(height, width)``, checked against the number of features.
 
     `features_of` names what has the `n_features`, for the error message.
     """
-    image_shape = tuple(image_shape)
-    if len(image_shape) != 2 or not all(
-        isinstance(size, Integral) and size > 0 for size in image_shape
-    ):
+    height, width = check_image_shape(image_shape)
+    if height * width != n_features:
         raise ValueError(
-            f"image_shape must be (height, width), two positive ints; got "
-            f"{image_shape!r}."
+            f"image_shape=({height}, {width}) has {height * width} pixels, but "
+            f"{features_of} has {n_features} features: pass the (height, width) "
+            "of its images."
         )
-    n_pixels = image_shape[0] * image_shape[1]
-    if n_pixels != n_features:
-        raise ValueError(
-            f"image_shape={image_shape} has {n_pixels} pixels, but {features_of} "
-            f"has {n_features} features: pass the (height, width) of its images."
-        )
-    return image_shape
+    return height, width
 
 
 def _draw_image(ax, image, label, mistake, style):
