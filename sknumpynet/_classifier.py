@@ -18,7 +18,7 @@ from sklearn.utils.validation import (
 )
 from threadpoolctl import threadpool_limits
 
-from . import _checks, _core, _training
+from . import _checks, _core, _epoch_monitor, _training
 from ._callbacks import CallbackSupportMixin, CallbackTasks
 
 # The book's names, kept as synonyms of the names the ecosystem uses.
@@ -616,7 +616,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         """Train this call's epochs, store what happened and return it."""
         early_stopping = self.early_stopping and not incremental
         rule = self._stopping_rule(early_stopping)
-        monitor = _training.EpochMonitor(
+        monitor = _epoch_monitor.EpochMonitor(
             predict_from_logits=self._predict_from_logits,
             validation=validation,
             callbacks=callbacks,

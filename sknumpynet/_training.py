@@ -10,9 +10,10 @@ training are:
 - :class:`Schedule`, the schedule of eta;
 - :class:`StoppingRule`, which owns ``tol``, the patience, the halving of the
   adaptive schedule, the best score and the state of the best epoch;
-- :class:`EpochMonitor`, which measures each epoch on the training and
-  validation data, prints it in verbose mode and tells scikit-learn's
-  callbacks (through ``_callbacks.CallbackTasks``);
+- ``_epoch_monitor.EpochMonitor``, which measures each epoch on the training
+  and validation data, prints it in verbose mode and tells scikit-learn's
+  callbacks (through ``_callbacks.CallbackTasks``): the loop receives one and
+  calls its methods, so this module does not import it;
 - :func:`run_epoch`, one pass of mini-batch SGD, and :func:`run_epochs`, the
   loop that ties them together, rolls back an epoch that diverged or was
   interrupted, and returns what happened as a :class:`TrainingResult`.
@@ -38,7 +39,6 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import accuracy_score
 from threadpoolctl import ThreadpoolController
 
 from . import _core
@@ -482,7 +482,7 @@ def run_epochs(run, rule, monitor, n_epochs):
         Updated in place; after early stopping it holds the best epoch's state.
     rule : StoppingRule
         Updated in place.
-    monitor : EpochMonitor
+    monitor : sknumpynet._epoch_monitor.EpochMonitor
     n_epochs : int
 
     Returns
@@ -568,125 +568,6 @@ def _stop_requests():
         yield requests
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-# How verbose mode prints each column of a history record.
-_EPOCH_FORMATS = {
-    "epoch": "d",
-    "train_loss": ".4f",
-    "train_accuracy": ".4f",
-    "val_loss": ".4f",
-    "val_accuracy": ".4f",
-    "learning_rate": ".4g",
-    "seconds": ".2f",
-}
-
-
-class EpochMonitor:
-    """Measures each epoch, prints it in verbose mode and tells the callbacks.
-
-    Parameters
-    ----------
-    predict_from_logits : callable
-        Maps an array of output logits to labels as ``predict`` does, for
-        the accuracies.
-    validation : LabelledSamples or None
-        Evaluated after each epoch.
-    callbacks : sknumpynet._callbacks.CallbackTasks
-        Told when each epoch begins and ends.
-    verbose : bool
-        Print each epoch's record as a table row when the epoch ends.
-    history : list of dict
-        The records of the epochs trained before this call: the new records
-        number on from them, and verbose mode prints the header again when
-        the columns change.
-
-    Attributes
-    ----------
-    records : list of dict
-        The records of the epochs completed so far, as in ``history_``.
-    epochs_before : int
-        The number of records in ``history``.
-    """
-
-    def __init__(self, *, predict_from_logits, validation, callbacks, verbose, history):
-        self.predict_from_logits = predict_from_logits
-        self.validation = validation
-        self.callbacks = callbacks
-        self.verbose = verbose
-        self.epochs_before = len(history)
-        self._columns = tuple(history[-1]) if history else None
-        self.records = []
-
-    def begin_epoch(self):
-        """An epoch is about to start."""
-        self.callbacks.begin_epoch()
-
-    def measure(self, run, result, started):
-        """The history record of a completed epoch.
-
-        ``started`` is the ``time.perf_counter()`` of the epoch's start.
-        """
-        order = result.order
-        penalty = _core.l2_penalty(run.params, run.rule.l2)
-        record = {
-            "epoch": self.epochs_before + len(self.records) + 1,
-            "train_loss": result.mean_cost + penalty,
-            "train_accuracy": accuracy_score(
-                run.y[order],
-                self.predict_from_logits(result.logits),
-                sample_weight=run.sample_scale[order],
-            ),
-        }
-        if self.validation is not None:
-            record["val_loss"], record["val_accuracy"] = self._evaluate(run, penalty)
-        record["learning_rate"] = result.learning_rate
-        record["seconds"] = time.perf_counter() - started
-        return record
-
-    def end_epoch(self, record, rule, run):
-        """Keep a completed epoch's record; True when a callback asks to stop."""
-        self.records.append(record)
-        if self.verbose:
-            _print_epoch(record, header=tuple(record) != self._columns)
-            self._columns = tuple(record)
-            if rule.message:
-                print(rule.message)
-        return self.callbacks.end_epoch(run, rule.epoch)
-
-    def abort_epoch(self, run, rule):
-        """End an epoch that diverged or was interrupted, without a record."""
-        self.callbacks.end_epoch(run, rule.epoch)
-
-    def _evaluate(self, run, penalty):
-        """The objective and the accuracy on the validation set."""
-        validation, step_rule = self.validation, run.rule
-        logits = _core.predict_logits(
-            validation.X, run.params.coefs, run.params.intercepts
-        )
-        outputs = _core.output_activation(logits, step_rule.out_activation)
-        costs = _core.per_sample_loss(
-            validation.Y, logits, outputs, step_rule.loss, step_rule.out_activation
-        )
-        loss = float(np.average(costs, weights=validation.weight)) + penalty
-        accuracy = accuracy_score(
-            validation.y,
-            self.predict_from_logits(logits),
-            sample_weight=validation.weight,
-        )
-        return loss, float(accuracy)
-
-
-def _print_epoch(record, header):
-    """Print one epoch's record as a table row, after a header if asked."""
-    if header:
-        print("  ".join(f"{name:>8}" for name in record))
-    print(
-        "  ".join(
-            f"{value:>{max(8, len(name))}{_EPOCH_FORMATS[name]}}"
-            for name, value in record.items()
-        )
-    )
 
 
 def warn_about_ending(result, run, rule, *, incremental):
