@@ -1,17 +1,19 @@
 """Test-session setup and the fixtures that several test modules share.
 
-Hypothesis profiles
--------------------
-The property-based tests (``tests/test_properties.py``) draw their examples
-under the profile named by the environment variable
-``SKNUMPYNET_HYPOTHESIS_PROFILE``:
+Test profiles
+-------------
+How much the suite runs is set by the environment variable
+``SKNUMPYNET_TEST_PROFILE``:
 
 ``quick`` (the default)
-    100 examples per test, enough to catch a broken property in the run
-    of the README's test command, which must stay fast.
+    100 Hypothesis examples per property-based test
+    (``tests/test_properties.py``), and the tests marked ``thorough`` are
+    skipped: those repeat, on more configurations or at greater length,
+    what a quicker test already checks. This keeps the README's test
+    command fast.
 ``thorough``
-    10,000 examples per test, for CI: ``.ci/run`` sets
-    ``SKNUMPYNET_HYPOTHESIS_PROFILE=thorough``.
+    10,000 examples per property-based test and every ``thorough`` test,
+    for CI: ``.ci/run`` sets ``SKNUMPYNET_TEST_PROFILE=thorough``.
 ``explore``
     ``thorough`` with new random examples on every run, to hunt for
     failures locally.
@@ -50,7 +52,18 @@ settings.register_profile(
 settings.register_profile(
     "explore", settings.get_profile("thorough"), derandomize=False
 )
-settings.load_profile(os.environ.get("SKNUMPYNET_HYPOTHESIS_PROFILE", "quick"))
+TEST_PROFILE = os.environ.get("SKNUMPYNET_TEST_PROFILE", "quick")
+settings.load_profile(TEST_PROFILE)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the ``thorough`` tests under the quick profile, saying how to run them."""
+    if TEST_PROFILE != "quick":
+        return
+    skip = pytest.mark.skip(reason="runs with SKNUMPYNET_TEST_PROFILE=thorough (CI)")
+    for item in items:
+        if "thorough" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -523,6 +523,7 @@ def _read_results(output_dir):
         return json.load(file)
 
 
+@pytest.mark.thorough
 def test_cli_digits_writes_every_file_and_figure(tmp_path, capsys, small_sigmoid_grid):
     pandas = pytest.importorskip("pandas")
     pytest.importorskip("matplotlib")
@@ -647,7 +648,7 @@ def dask_cluster():
         yield cluster
 
 
-@pytest.mark.slow
+@pytest.mark.thorough
 def test_cli_tuning_runs_on_a_dask_cluster(tmp_path, dask_cluster):
     argv = [*SMALL, "--output", str(tmp_path), "--backend", "dask", "--no-plots"]
     argv += ["--scheduler-address", dask_cluster.scheduler_address]

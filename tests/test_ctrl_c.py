@@ -90,6 +90,7 @@ def _interrupt_after(run, n_epochs):
     return process.returncode, "".join(printed) + stdout, stderr
 
 
+@pytest.mark.thorough
 @pytest.mark.parametrize("run", ["grid-search", "cross-validate"])
 def test_ctrl_c_stops_a_search_of_pipelines_after_the_model_is_kept(run):
     returncode, stdout, stderr = _interrupt_after(run, n_epochs=1)

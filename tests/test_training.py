@@ -246,7 +246,9 @@ needs_two_blas_threads = pytest.mark.skipif(
 
 
 @needs_two_blas_threads
-@pytest.mark.parametrize("slow, chosen", [(2, [1]), (1, [2])])
+@pytest.mark.parametrize(
+    "slow, chosen", [(2, [1]), pytest.param(1, [2], marks=pytest.mark.thorough)]
+)
 def test_fit_trains_with_the_blas_threads_that_step_faster(
     digits, monkeypatch, slow, chosen
 ):
@@ -276,6 +278,7 @@ def test_the_thread_trials_leave_the_run_untouched(digits):
     np.testing.assert_array_equal(run.rng.get_state()[1], rng_before)
 
 
+@pytest.mark.thorough
 def test_a_users_blas_limit_is_kept(digits, monkeypatch):
     X, _, y, _ = digits
     monkeypatch.setattr(_core, "sgd_step", _step_slower_with(1))
