@@ -150,6 +150,35 @@ def _parse(scope, model, inputs, custom_parsers=None):
     return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
 
 
+def _float_input_type(operator, converted, n_outputs):
+    """The type of the operator's one input, checked to be float32 or float64.
+
+    Parameters
+    ----------
+    operator : skl2onnx.common._topology.Operator
+        The operator whose output shapes are being declared.
+    converted : str
+        What is converted, as the error message names it.
+    n_outputs : int
+        The number of outputs the operator must have.
+
+    Returns
+    -------
+    input_type : FloatTensorType or DoubleTensorType
+    """
+    check_input_and_output_numbers(
+        operator, input_count_range=1, output_count_range=n_outputs
+    )
+    input_type = operator.inputs[0].type
+    if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
+        raise TypeError(
+            f"{converted} converts to ONNX for float32 or float64 input, got "
+            f"{type(input_type).__name__}. Pass a float sample to to_onnx, "
+            "such as X[:1].astype(np.float32)."
+        )
+    return input_type
+
+
 def _calculate_output_shapes(operator):
     """Declare the types and shapes of the label and probability outputs.
 
@@ -159,14 +188,7 @@ def _calculate_output_shapes(operator):
         The operator of a fitted :class:`~sknumpynet.SigmoidMLPClassifier`, as
         skl2onnx's parser declares it.
     """
-    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=2)
-    input_type = operator.inputs[0].type
-    if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
-        raise TypeError(
-            "A SigmoidMLPClassifier converts to ONNX for float32 or float64 input, "
-            f"got {type(input_type).__name__}. Pass a float sample to to_onnx, "
-            "such as X[:1].astype(np.float32)."
-        )
+    input_type = _float_input_type(operator, "A SigmoidMLPClassifier", n_outputs=2)
     model = operator.raw_operator
     n_samples = operator.inputs[0].get_first_dimension()
     classes = get_label_classes(operator.scope_inst, model)
@@ -324,14 +346,7 @@ def _deskew_output_shape(operator):
     operator : skl2onnx.common._topology.Operator
         The operator of the transformer, with one input and one output.
     """
-    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
-    input_type = operator.inputs[0].type
-    if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
-        raise TypeError(
-            "Deskew converts to ONNX for float32 or float64 input, got "
-            f"{type(input_type).__name__}. Pass a float sample to to_onnx, "
-            "such as X[:1].astype(np.float32)."
-        )
+    input_type = _float_input_type(operator, "Deskew", n_outputs=1)
     height, width = _deskew_image_shape(operator)
     n_samples = operator.inputs[0].get_first_dimension()
     operator.outputs[0].set_type(type(input_type)([n_samples, height * width]))
