@@ -71,13 +71,19 @@ FLOORS = {
     "5. fit allocations / float32 data": at_most(0.25),
     "6. log-log slope of fit time against n, n=5000..60000": at_most(1.1),
     # What augmenting costs inside fit, as a share of an unaugmented epoch.
-    "7. RandomShift in fit / epoch, h=800 b=128, 1 BLAS thread allowed": at_most(0.5),
-    "7. RandomShift in fit / epoch, h=800 b=128, 2 BLAS threads allowed": at_most(0.5),
-    "7. ElasticDistortion in fit / epoch, h=800 b=128, 1 BLAS thread allowed": (
-        at_most(1.2)
+    # The elastic distortion the MNIST recipes use keeps within a quarter of
+    # an epoch on one BLAS thread.
+    "7. RandomShift() in fit / epoch, 1 BLAS thread": at_most(0.2),
+    "7. RandomShift() in fit / epoch, 2 BLAS threads": at_most(0.4),
+    "7. RandomAffine() in fit / epoch, 1 BLAS thread": at_most(0.4),
+    "7. RandomAffine() in fit / epoch, 2 BLAS threads": at_most(0.7),
+    "7. ElasticDistortion() in fit / epoch, 1 BLAS thread": at_most(0.8),
+    "7. ElasticDistortion() in fit / epoch, 2 BLAS threads": at_most(1.2),
+    "7. ElasticDistortion(images_per_field=16) in fit / epoch, 1 BLAS thread": at_most(
+        0.25
     ),
-    "7. ElasticDistortion in fit / epoch, h=800 b=128, 2 BLAS threads allowed": (
-        at_most(1.2)
+    "7. ElasticDistortion(images_per_field=16) in fit / epoch, 2 BLAS threads": at_most(
+        0.6
     ),
     # Fit's choice of BLAS threads: a busy core costs less than the several
     # times it cost before fit chose, and the choice is no slower than one thread.
@@ -91,7 +97,7 @@ FLOORS = {
     "10. mnist-fast: mean test accuracy vs tuned SVC": at_least(0.985, "value"),
     "10. mnist-fast: mean fit seconds vs tuned SVC": at_most(120.0, "value"),
     "10. mnist-99: mean test accuracy vs tuned SVC": at_least(0.99, "value"),
-    "10. mnist-99: mean fit seconds vs tuned SVC": at_most(1.0),
+    "10. mnist-99: mean fit seconds vs tuned SVC": at_most(1200.0, "value"),
     "10. fashion: mean test accuracy vs tuned SVC": at_least(0.90, "value"),
     "10. fashion: mean fit seconds vs tuned SVC": at_most(1.0),
 }
@@ -182,10 +188,12 @@ def test_timed_groups_print_values_anchors_and_ratios_only(
     # Augmenting costs a share of an epoch, on one BLAS thread and on two.
     augmentation = [f["name"] for f in figures if f["group"] == "augmentation"]
     assert [name.split(",")[0] for name in augmentation] == [
-        "7. RandomShift in fit / epoch",
-        "7. ElasticDistortion in fit / epoch",
+        "7. RandomShift() in fit / epoch",
+        "7. RandomAffine() in fit / epoch",
+        "7. ElasticDistortion() in fit / epoch",
+        "7. ElasticDistortion(images_per_field=16) in fit / epoch",
     ] * 2
-    assert sum("1 BLAS thread allowed" in name for name in augmentation) == 2
+    assert sum(name.endswith("1 BLAS thread") for name in augmentation) == 4
 
 
 def test_recipes_are_tested_against_the_svc_of_the_results(

@@ -14,8 +14,9 @@ numbered as their figures; ``--only`` runs some of them:
   batch size and epochs;
 - ``memory`` (5): the memory fit allocates, against the size of the data;
 - ``scaling`` (6): the log-log slope of fit time against the number of images;
-- ``augmentation`` (7): the seconds RandomShift and ElasticDistortion add to
-  an epoch inside fit, against the unaugmented epoch, with one BLAS thread
+- ``augmentation`` (7): the seconds RandomShift, RandomAffine and
+  ElasticDistortion (a field per image, and one per 16 images) add to an
+  epoch inside fit, against the unaugmented epoch, with one BLAS thread
   and with two;
 - ``threads`` (8, 9): the defaults' fit with one core kept busy against the
   idle machine, and an epoch with the BLAS threads fit chooses against one
