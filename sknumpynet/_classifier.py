@@ -1,33 +1,21 @@
 """SigmoidMLPClassifier: the scikit-learn estimator around the numeric core."""
 
 import math
-from numbers import Integral, Real
 
 import numpy as np
-from scipy import sparse
 from scipy.special import log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
 from sklearn.utils.random import check_random_state
 from sklearn.utils.validation import (
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 from threadpoolctl import threadpool_limits
 
-from . import _checks, _core, _epoch_monitor, _training
+from . import _checks, _core, _epoch_monitor, _fit_setup, _training
 from ._callbacks import CallbackSupportMixin, CallbackTasks
-
-# The book's names, kept as synonyms of the names the ecosystem uses.
-LOSS_SYNONYMS = {"cross_entropy": "log_loss"}
-INIT_SYNONYMS = {
-    "nielsen": "lecun_normal",
-    "large": "standard_normal",
-    "glorot": "glorot_uniform",
-}
 
 
 class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
@@ -337,40 +325,7 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
     True
     """
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "loss": [_checks.StrOptionsWithSynonyms(_core.LOSSES, LOSS_SYNONYMS)],
-        "output_activation": [StrOptions({"auto", *_core.OUTPUT_ACTIVATIONS})],
-        "init": [_checks.StrOptionsWithSynonyms(_core.INITS, INIT_SYNONYMS)],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "cosine"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="left")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "augment": [HasMethods(["augment", "check_n_features"]), None],
-    }
+    _parameter_constraints: dict = _fit_setup.PARAMETER_CONSTRAINTS
 
     def __init__(
         self,
@@ -551,8 +506,13 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             "y": y,
             "metadata": {"sample_weight": sample_weight},
         }
-        X, y, sample_weight = self._validate_training_data(
-            X, y, sample_weight, reset=not reuse_weights, incremental=incremental
+        X, y, sample_weight = _fit_setup.validate_training_data(
+            self,
+            X,
+            y,
+            sample_weight,
+            reset=not reuse_weights,
+            classes=self.classes_ if incremental else None,
         )
         Y = self._fit_label_encoding(
             y,
@@ -564,8 +524,12 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         if not reuse_weights:
             self._initialize_weights(X, Y, hidden_sizes)
         samples = _checks.LabelledSamples(X, Y, y, sample_weight)
-        train_idx, validation = self._validation_set(
-            samples, validation_data or _checks.ValidationData(), incremental
+        train_idx, validation = _fit_setup.validation_set(
+            self,
+            samples,
+            validation_data or _checks.ValidationData(),
+            label_binarizer=self._label_binarizer,
+            split_rng=None if incremental else self._rng,
         )
         if not (incremental and reuse_weights):
             self._start_new_optimizer_run(validation is not None)
@@ -583,39 +547,15 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
             raise KeyboardInterrupt
         return self
 
-    def _validate_training_data(self, X, y, sample_weight, *, reset, incremental):
-        """Validated ``X``, ``y`` and ``sample_weight`` (times class weights)."""
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-        )
-        if sparse.issparse(X):
-            X = X.tocsr()  # rows are sliced into mini-batches
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        _checks.check_targets(y)
-        if self.augment is not None:
-            self.augment.check_n_features(X.shape[1])
-        _checks.warn_if_far_from_unit_scale(X)
-        sample_weight = _checks.check_sample_weight(
-            sample_weight,
-            X,
-            y,
-            class_weight=self.class_weight,
-            classes=self.classes_ if incremental else None,
-            alpha=self.alpha,
-        )
-        return X, y, sample_weight
-
     def _train(self, run, validation, callbacks, *, incremental):
         """Train this call's epochs, store what happened and return it."""
         early_stopping = self.early_stopping and not incremental
-        rule = self._stopping_rule(early_stopping)
+        rule = _fit_setup.stopping_rule(
+            self,
+            early_stopping=early_stopping,
+            learning_rate=self._learning_rate,
+            no_improvement_count=self._no_improvement_count,
+        )
         monitor = _epoch_monitor.EpochMonitor(
             predict_from_logits=self._predict_from_logits,
             validation=validation,
@@ -630,30 +570,6 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self._store_training_result(run, result, early_stopping)
         _training.warn_about_ending(result, run, rule, incremental=incremental)
         return result
-
-    def _stopping_rule(self, early_stopping):
-        """The stopping rule of this call, from the state the last call left."""
-        if early_stopping:
-            best_score = self.best_validation_score_
-        else:
-            # partial_fit after an early-stopped fit has no best loss yet.
-            best_score = -math.inf if self.best_loss_ is None else -self.best_loss_
-        schedule = _training.Schedule(
-            kind=self.learning_rate,
-            learning_rate_init=self.learning_rate_init,
-            power_t=self.power_t,
-            max_iter=self.max_iter,
-        )
-        return _training.StoppingRule(
-            schedule=schedule,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            early_stopping=early_stopping,
-            epoch=self.n_iter_,
-            learning_rate=self._learning_rate,
-            best_score=best_score,
-            no_improvement_count=self._no_improvement_count,
-        )
 
     def _store_training_result(self, run, result, early_stopping):
         """Set the fitted attributes from the run and what its epochs did.
@@ -696,30 +612,16 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
                 self._label_binarizer, y, warm_start=not incremental
             )
         self.classes_ = self._label_binarizer.classes_
-        self.out_activation_ = self._choose_output_activation(multilabel)
+        self.out_activation_ = _fit_setup.output_activation(
+            self.output_activation, multilabel
+        )
         return self._target_matrix(y, dtype)
 
     def _target_matrix(self, y, dtype):
-        """The indicator matrix of ``y``, one column per output unit.
-
-        It has the dtype of the data, so that the arithmetic with it on each
-        mini-batch needs no casts.
-        """
-        Y = self._label_binarizer.transform(y)
-        if Y.shape[1] == 1 and self.out_activation_ == "softmax":
-            Y = np.hstack([1 - Y, Y])  # softmax needs one unit per class
-        return Y.astype(dtype)
-
-    def _choose_output_activation(self, multilabel):
-        if self.output_activation == "auto":
-            return "sigmoid" if multilabel else "softmax"
-        if multilabel and self.output_activation == "softmax":
-            raise ValueError(
-                "output_activation='softmax' makes the classes exclusive and "
-                "cannot fit a multilabel target; use output_activation='sigmoid' "
-                "or 'auto'."
-            )
-        return self.output_activation
+        """The indicator matrix of ``y``, one column per output unit."""
+        return _fit_setup.target_matrix(
+            self._label_binarizer, y, self.out_activation_, dtype
+        )
 
     def _initialize_weights(self, X, Y, hidden_sizes):
         """Draw new weights and forget every epoch trained so far."""
@@ -729,8 +631,9 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         )
         try:
             self._rng = check_random_state(self.random_state)
+            init = _fit_setup.INIT_SYNONYMS.get(self.init, self.init)
             self.coefs_, self.intercepts_ = _core.init_params(
-                layer_sizes, INIT_SYNONYMS.get(self.init, self.init), self._rng, X.dtype
+                layer_sizes, init, self._rng, X.dtype
             )
             self._velocity = np.zeros(n_params, dtype=X.dtype)
         except MemoryError as exc:
@@ -759,76 +662,14 @@ class SigmoidMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator)
         self.validation_scores_ = [] if has_validation else None
         self.validation_loss_curve_ = [] if has_validation else None
 
-    def _validation_set(self, samples, validation_data, incremental):
-        """The indices of the training samples, and the validation set or None.
-
-        The validation set is ``validation_data`` (a ``ValidationData``) if
-        given, else with ``early_stopping`` a split of ``samples`` (the
-        ``LabelledSamples`` of the training data); ``partial_fit`` has none.
-        """
-        train_idx = np.arange(samples.X.shape[0])
-        if any(value is not None for value in validation_data):
-            X_val, y_val, weight = _checks.check_validation_data(
-                self,
-                validation_data,
-                dtype=samples.X.dtype,
-                label_binarizer=self._label_binarizer,
-            )
-            Y_val = self._target_matrix(y_val, samples.X.dtype)
-            return train_idx, _checks.LabelledSamples(X_val, Y_val, y_val, weight)
-        if self.early_stopping and not incremental:
-            # Samples of weight 0 go to neither side of the split.
-            train_idx, val_idx = _checks.validation_split(
-                samples.y, samples.weight, self.validation_fraction, self._rng
-            )
-            return train_idx, _checks.LabelledSamples(
-                *(part[val_idx] for part in samples)
-            )
-        return train_idx, None
-
     def _training_run(self, samples, train_idx):
         """The state of this call's training, from copies of the weights.
 
-        The weights and the momentum are copied into arrays of the data's
-        dtype, the weights into one flat array (see ``_core.FlatParams``);
-        training updates the copies, which become the fitted state when it
+        Training updates the copies, which become the fitted state when it
         ends (``_store_training_result``).
         """
-        dtype = samples.X.dtype
-        sample_scale, n_effective = _checks.training_sample_scale(
-            samples.weight, train_idx, dtype, self.alpha, self.class_weight is not None
-        )
-        batch_size = 200 if self.batch_size == "auto" else self.batch_size
-        params = _core.flatten_params(
-            [w.astype(dtype, copy=False) for w in self.coefs_],
-            [b.astype(dtype, copy=False) for b in self.intercepts_],
-        )
-        rule = _core.StepRule(
-            loss=LOSS_SYNONYMS.get(self.loss, self.loss),
-            out_activation=self.out_activation_,
-            l2=self.alpha / n_effective,
-            learning_rate=self.learning_rate_init,
-            momentum=self.momentum,
-            nesterov=self.nesterovs_momentum,
-            dropout=self.dropout,
-        )
-        return _training.TrainingRun(
-            X=samples.X,
-            Y=samples.Y,
-            y=samples.y,
-            sample_scale=sample_scale,
-            train_idx=train_idx,
-            batch_size=min(batch_size, len(train_idx)),
-            params=params,
-            grads=_core.unflatten_params(
-                np.empty_like(params.flat), [w.shape for w in params.coefs]
-            ),
-            velocity=self._velocity.astype(dtype),
-            rng=self._rng,
-            shuffle=self.shuffle,
-            rule=rule,
-            t=self.t_,
-            augment=self.augment,
+        return _fit_setup.training_run(
+            self, samples, train_idx, velocity=self._velocity, rng=self._rng
         )
 
     # -------------------------------------------------------------- predict

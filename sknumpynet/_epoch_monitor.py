@@ -5,8 +5,8 @@ tells when an epoch begins and ends: it computes the epoch's record of
 ``history_`` (the training loss and accuracy over the epoch's mini-batches,
 the validation loss and accuracy, eta and the seconds the epoch took), prints
 it in verbose mode and passes the epoch on to scikit-learn's callbacks. It
-imports the numeric core for the losses, and nothing of the
-estimator or of the loop.
+imports the numeric core for the losses, and nothing of the estimator or of
+the loop.
 """
 
 import time
