@@ -436,28 +436,6 @@ def _speed_json(path):
     return rows, {}
 
 
-def _speed_recipes_text(path):
-    """Rows of the text output of ``speed --only recipes`` of one seed a recipe."""
-    rows, svc = {}, None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        svc_line = re.search(
-            r"tuned SVC .*test accuracy ([\d.]+), fit ([\d.]+) s", line
-        )
-        figure = re.match(
-            r"\s*10\. ([\w-]+): (test accuracy|fit seconds) .*?\)\s+([\d.]+)", line
-        )
-        if svc_line:
-            svc = [float(svc_line[1])], [float(svc_line[2])]
-        elif figure:
-            row = rows.setdefault(
-                figure[1],
-                {"Tuned SVC": svc[0], "Tuned SVC fit (s)": svc[1], "verdict": None},
-            )
-            column = "Test accuracy" if figure[2] == "test accuracy" else "Fit (s)"
-            row[column] = [float(figure[3])]
-    return rows, {}
-
-
 def read_source(source):
     """Rows that must all be shown, and rows that may be quoted, of an output."""
     path = ROOT / source
@@ -465,8 +443,6 @@ def read_source(source):
         return _results_json(path)
     if path.name.startswith("speed") and path.suffix == ".json":
         return _speed_json(path)
-    if path.name.startswith("speed-recipes") and path.suffix == ".txt":
-        return _speed_recipes_text(path)
     raise ValueError(f"no reader for {source}: add one to tests/test_docs.py")
 
 
