@@ -222,7 +222,11 @@ def test_the_searches_decide_whether_to_deskew(dataset, image_shape, name):
 @pytest.mark.parametrize(
     "dataset, ingredient, values",
     [
-        ("mnist", "clf__augment", ["None", "ElasticDistortion(images_per_field=16)"]),
+        (
+            "mnist",
+            "clf__augment",
+            ["None", "ElasticDistortion(alpha=25.0, images_per_field=16)"],
+        ),
         ("fashion-mnist", "scale", ["'passthrough'", "StandardScaler()"]),
     ],
 )

@@ -329,7 +329,8 @@ def augmentation_figures(data, settings, log):
         "anchor: the unaugmented epoch"
     )
     # The elastic distortion twice: a field per image, and a field shared by
-    # 16 images as the MNIST recipes use it.
+    # 16 images as in the quick MNIST recipe (whose smaller alpha does the
+    # same work).
     transforms = [
         RandomShift(),
         RandomAffine(),
