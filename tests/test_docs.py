@@ -432,6 +432,10 @@ def _speed_json(path):
             "Tuned SVC": [accuracy],
             "Tuned SVC fit (s)": [fit],
             "verdict": result["verdict"],
+            **{
+                f"verdict vs {other['against']}": other["verdict"]
+                for other in result.get("other_svcs", [])
+            },
         }
     return rows, {}
 
@@ -467,8 +471,13 @@ def figure_problems(where, quoted, expected, column):
 
 
 # Words comparing a row with an SVM must follow the paired test of the source;
-# where the source has none, they may not claim a win.
-VERDICT_COLUMNS = {"Against tuned SVC", "Against the strongest SVM"}
+# where the source has none, they may not claim a win. Each column's verdict,
+# by its key in the rows of read_source.
+VERDICT_COLUMNS = {
+    "Against tuned SVC": "verdict",
+    "Against the strongest SVM": "verdict",
+    "Against virtual SVC": "verdict vs virtual SVC",
+}
 
 
 def verdict_problems(where, cell, verdict):
@@ -514,7 +523,8 @@ def table_problems(document, source, lineno, header, rows):
             continue
         for column, cell in zip(header[1:], cells[1:], strict=True):
             if column in VERDICT_COLUMNS:
-                problems += verdict_problems(where, cell, expected[label]["verdict"])
+                verdict = expected[label].get(VERDICT_COLUMNS[column])
+                problems += verdict_problems(where, cell, verdict)
             elif column not in expected[label]:
                 problems.append(f"{where}: {source} has no {column!r}")
             else:
@@ -522,7 +532,7 @@ def table_problems(document, source, lineno, header, rows):
                     where, cell, expected[label][column], column
                 )
     if any(row["verdict"] for row in expected.values()) and not (
-        VERDICT_COLUMNS & set(header)
+        VERDICT_COLUMNS.keys() & set(header)
     ):
         problems.append(
             f"{document}, table at line {lineno}: {source} has paired tests; add "
@@ -549,7 +559,7 @@ def suggested_row(label, header, row):
     cells = [label]
     for column in header[1:]:
         if column in VERDICT_COLUMNS:
-            cells.append(row["verdict"] or "—")
+            cells.append(row.get(VERDICT_COLUMNS[column]) or "—")
         else:
             cells.append(_cell(row[column]) if column in row else "?")
     return "| " + " | ".join(cells) + " |"

@@ -23,7 +23,8 @@ numbered as their figures; ``--only`` runs some of them:
   thread;
 - ``recipes`` (10): each recipe of ``sknumpynet.benchmarks._recipes`` over
   ``--seeds`` seeds, against the tuned SVC of the benchmark's results fitted
-  in the same run, with the exact McNemar test of each seed against it.
+  in the same run, with the exact McNemar test of each seed against it (and
+  on digits against the virtual SVC built from it, fitted in the same run).
 """
 
 import argparse
