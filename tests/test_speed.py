@@ -97,9 +97,9 @@ FLOORS = {
     "9. s/epoch, fit's choice / one BLAS thread, h=800 b=128": at_most(1.2),
     "9. s/epoch, fit's choice / one BLAS thread, h=100 b=200": at_most(1.2),
     # The recipes, mean of the seeds, against the tuned SVC of the same run.
-    "10. mnist-fast: mean test accuracy vs tuned SVC": at_least(0.985, "value"),
+    "10. mnist-fast: mean test accuracy vs tuned SVC": at_least(0.99, "value"),
     "10. mnist-fast: mean fit seconds vs tuned SVC": at_most(120.0, "value"),
-    "10. mnist-99: mean test accuracy vs tuned SVC": at_least(0.99, "value"),
+    "10. mnist-99: mean test accuracy vs tuned SVC": at_least(0.992, "value"),
     "10. mnist-99: mean fit seconds vs tuned SVC": at_most(1200.0, "value"),
     "10. fashion: mean test accuracy vs tuned SVC": at_least(0.90, "value"),
     "10. fashion: mean fit seconds vs tuned SVC": at_most(1.0),
@@ -369,7 +369,7 @@ def test_the_committed_output_meets_the_floors():
     assert not crossed, f"figures that cross their floor: {crossed}"
 
 
-def test_no_committed_recipe_loses_to_the_tuned_svc():
+def test_no_committed_recipe_loses_to_an_svc_of_its_run():
     _committed_figures()
     recipes = [
         result
@@ -378,4 +378,10 @@ def test_no_committed_recipe_loses_to_the_tuned_svc():
         if "recipe" in result
     ]
     assert {recipe["recipe"] for recipe in recipes} == {r.name for r in RECIPES}
-    assert [r["recipe"] for r in recipes if r["verdict"] == "loses"] == []
+    losses = [
+        (recipe["recipe"], test["against"])
+        for recipe in recipes
+        for test in [recipe, *recipe["other_svcs"]]
+        if test["verdict"] == "loses"
+    ]
+    assert losses == []
