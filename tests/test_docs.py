@@ -434,7 +434,7 @@ def _speed_json(path):
             "verdict": result["verdict"],
             **{
                 f"verdict vs {other['against']}": other["verdict"]
-                for other in result.get("other_svcs", [])
+                for other in result["other_svcs"]
             },
         }
     return rows, {}

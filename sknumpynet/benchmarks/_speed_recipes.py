@@ -315,10 +315,7 @@ def _report_recipe(name, jobs, references, y_test, log):
 
 def _test_against(reference, name, jobs, y_test, log):
     """Test each seed of recipe `name` against `reference`; print and return it."""
-    tests = [
-        mcnemar_test(y_test, job.measured["y_pred"], reference.measured["y_pred"])
-        for job in jobs
-    ]
+    tests = [_seed_test(job, reference, y_test) for job in jobs]
     weakest = least_favourable(tests)
     log.note(
         f"{name}: McNemar vs {reference.contender} (test accuracy "
@@ -342,9 +339,17 @@ def _test_against(reference, name, jobs, y_test, log):
 def _seed_record(job, reference, y_test):
     """A seed's accuracy, fit and predict seconds, and its McNemar test."""
     measured = job.measured
-    test = mcnemar_test(y_test, measured["y_pred"], reference.measured["y_pred"])
     keys = ("accuracy", "fit_s", "predict_s")
-    return {"seed": job.seed, **{key: measured[key] for key in keys}, "mcnemar": test}
+    return {
+        "seed": job.seed,
+        **{key: measured[key] for key in keys},
+        "mcnemar": _seed_test(job, reference, y_test),
+    }
+
+
+def _seed_test(job, reference, y_test):
+    """The exact McNemar test of a seed's test predictions against `reference`'s."""
+    return mcnemar_test(y_test, job.measured["y_pred"], reference.measured["y_pred"])
 
 
 def _p_text(p_value):
