@@ -55,7 +55,7 @@ def check_image_shape(image_shape):
     )
 
 
-def check_image_rows(owner, image_shape, n_features):
+def check_image_rows(owner, image_shape, n_features, features_of="the data"):
     """Return `image_shape` as ``(height, width)`` if rows of `n_features` fit it.
 
     Parameters
@@ -66,6 +66,8 @@ def check_image_rows(owner, image_shape, n_features):
         The ``(height, width)`` of the images stored in each row.
     n_features : int
         The number of values in each row of the data.
+    features_of : str, default="the data"
+        What has the `n_features`, for the error message.
 
     Returns
     -------
@@ -80,9 +82,9 @@ def check_image_rows(owner, image_shape, n_features):
     height, width = check_image_shape(image_shape)
     if n_features != height * width:
         raise ValueError(
-            f"{owner} has image_shape=({height}, {width}): it expects rows of "
-            f"{height * width} pixels, but the data have {n_features} features. "
-            "Set image_shape to the (height, width) of your "
+            f"{owner}: image_shape=({height}, {width}) has {height * width} "
+            f"pixels, but {features_of} has {n_features} features. Set "
+            "image_shape to the (height, width) of the "
             f"images{_square_hint(n_features)}."
         )
     return height, width

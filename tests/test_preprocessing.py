@@ -99,7 +99,7 @@ def test_expected_check_failures_are_the_image_shape_error(estimator):
                 check(checked)
             message = str(error.value)
             assert f"image_shape=({height}, {width})" in message, name
-            assert f"rows of {height * width} pixels" in message, name
+            assert f"has {height * width} pixels" in message, name
             failed.append(name)
     assert failed
 

@@ -7,8 +7,8 @@ import numpy as np
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
+from .._images import check_image_rows
 from ._axes import is_single_axes, split_axes
-from ._predictions import _check_image_shape
 from ._training_curve import _final_estimator
 
 
@@ -238,8 +238,8 @@ class HiddenUnitsDisplay:
         first_layer = np.asarray(estimator.coefs_[0])
         n_features, n_hidden = first_layer.shape
 
-        image_shape = _check_image_shape(
-            image_shape, n_features, features_of="the fitted estimator"
+        image_shape = check_image_rows(
+            cls.__name__, image_shape, n_features, features_of="the fitted estimator"
         )
 
         if n_units is None:

@@ -10,7 +10,7 @@ from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._plotting import _validate_style_kwargs
 from sklearn.utils.validation import check_is_fitted
 
-from .._images import check_image_shape
+from .._images import check_image_rows
 from ._axes import is_single_axes, split_axes
 
 # Bar colours: the true class, the wrong class the classifier chose, the rest.
@@ -491,7 +491,9 @@ class ImagePredictionsDisplay:
                 f"SVC(probability=True); got {type(estimator).__name__}."
             )
         pixels = check_array(X)
-        image_shape = _check_image_shape(image_shape, pixels.shape[1])
+        image_shape = check_image_rows(
+            cls.__name__, image_shape, pixels.shape[1], features_of="X"
+        )
         return cls.from_predictions(
             y,
             estimator.predict_proba(X),
@@ -532,21 +534,6 @@ def _check_count(name, value, maximum, what):
         raise ValueError(
             f"{name} must be an int between 1 and the {maximum} {what}; got {value!r}."
         )
-
-
-def _check_image_shape(image_shape, n_features, features_of="X"):
-    """`image_shape` as ``(height, width)``, checked against the number of features.
-
-    `features_of` names what has the `n_features`, for the error message.
-    """
-    height, width = check_image_shape(image_shape)
-    if height * width != n_features:
-        raise ValueError(
-            f"image_shape=({height}, {width}) has {height * width} pixels, but "
-            f"{features_of} has {n_features} features: pass the (height, width) "
-            "of its images."
-        )
-    return height, width
 
 
 def _draw_image(ax, image, label, mistake, style):
