@@ -48,7 +48,8 @@ class Recipe:
 # alpha of 34, with a learning rate annealed along a half cosine from 0.1:
 # chosen on a validation split (trained on the first 50,000 training images,
 # scored on the last 10,000; docs/benchmarks.md has the figures). The long
-# recipe keeps their 800 hidden units. The quick one buys epochs with a
+# recipe keeps their 800 hidden units and spends its time on epochs: 240
+# scored above 160 with every seed tried. The quick one buys epochs with a
 # narrower layer (within its time, 400 units for 65 epochs beat 800 for 40)
 # and shares each field among 16 images.
 _MNIST_ELASTIC = dict(
@@ -75,7 +76,7 @@ RECIPES = [
         {
             **_MNIST_ELASTIC,
             "hidden_layer_sizes": (800,),
-            "max_iter": 160,
+            "max_iter": 240,
             "augment": ElasticDistortion(alpha=25.0),
         },
         deskew=True,
