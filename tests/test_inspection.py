@@ -343,7 +343,10 @@ def test_hidden_units_need_a_fitted_network(digits):
 
 def test_image_shape_must_match_the_number_of_features(clf_without_val):
     # The default is MNIST's 28 x 28, but the digits are 8 x 8.
-    with pytest.raises(ValueError, match=r"\(28, 28\) has 784 pixels.* 64 features"):
+    with pytest.raises(
+        ValueError,
+        match=r"HiddenUnitsDisplay.*\(28, 28\) has 784 pixels.* 64 features.*\(8, 8\)",
+    ):
         HiddenUnitsDisplay.from_estimator(clf_without_val)
     with pytest.raises(ValueError, match="two positive ints"):
         HiddenUnitsDisplay.from_estimator(clf_without_val, image_shape=(8, 8, 1))

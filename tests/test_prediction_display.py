@@ -174,7 +174,10 @@ def test_out_of_range_counts_are_refused(clf, digits, params, match):
 def test_image_shape_must_match_the_number_of_features(clf, digits):
     _, X_test, _, y_test = digits
     # The default is MNIST's 28 x 28, but the digits are 8 x 8.
-    with pytest.raises(ValueError, match=r"\(28, 28\) has 784 pixels.* 64 features"):
+    with pytest.raises(
+        ValueError,
+        match=r"ImagePredictionsDisplay.*\(28, 28\) has 784 pixels.* X has 64 features",
+    ):
         ImagePredictionsDisplay.from_estimator(clf, X_test, y_test)
     with pytest.raises(ValueError, match="two positive ints"):
         _draw(clf, digits, image_shape=(8, 8, 1))
